@@ -1,0 +1,44 @@
+# Earful: `make demo` to try it, `make test` to run every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo serve test check fmt openapi clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/earful migrate --noinput
+	$(BIN)/earful seed-demo
+	$(BIN)/earful serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/pytest
+
+check: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/earful makemigrations --check --dry-run
+	$(BIN)/earful openapi --check docs/api/openapi.json
+	$(BIN)/pytest
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+openapi: install
+	$(BIN)/earful openapi --out docs/api/openapi.json
+
+clean:
+	rm -rf $(VENV) data/*.sqlite3* staticfiles

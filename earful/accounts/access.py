@@ -1,0 +1,55 @@
+"""How a request becomes a member: the session for pages, a bearer token for the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja.security import HttpBearer
+
+from earful.accounts.models import Member
+from earful.accounts.selectors import current_member, member_for_token
+
+SESSION_ORG_KEY = "earful_organization_id"
+
+View = Callable[..., HttpResponse]
+
+
+def require(member: Member, permission: str) -> Member:
+    """Raises 403 when the member's role does not allow `permission` (own organization only)."""
+    if not member.can(permission):
+        raise PermissionDenied(f"Your role ({member.role}) cannot {permission.replace('_', ' ')}.")
+    return member
+
+
+def member_required(permission: str) -> Callable[[View], View]:
+    """Page decorator: signed in, a member of an organization, allowed `permission`."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            member = current_member(request.user, request.session.get(SESSION_ORG_KEY))  # type: ignore[arg-type]
+            if member is None:
+                return redirect_to_login(request.get_full_path())
+            request.member = require(member, permission)  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class TokenAuth(HttpBearer):
+    """API auth: `Authorization: Bearer <token>`; request.auth is the token's member."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Member | None:
+        return member_for_token(token)
+
+
+def api_member(request: HttpRequest, permission: str) -> Member:
+    member: Member = request.auth  # type: ignore[attr-defined]
+    return require(member, permission)

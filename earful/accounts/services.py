@@ -1,0 +1,89 @@
+"""Writes for organizations, members and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from earful.accounts.models import ApiToken, Member, Organization, User
+from earful.accounts.roles import Role
+
+TOKEN_PREFIX = "ea_"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    raw: str  # shown once, never stored
+
+
+@dataclass(frozen=True)
+class NewOrganization:
+    organization: Organization
+    owner: Member
+    password: str | None  # set only when the owner's user was created now
+    api_token: NewToken
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "org"
+    slug, n = base, 2
+    while Organization.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_api_token(*, member: Member, name: str) -> NewToken:
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        member=member, name=name, prefix=raw[:10], digest=hash_token(raw)
+    )
+    return NewToken(token=token, raw=raw)
+
+
+def revoke_api_token(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+    return token
+
+
+def add_member(*, organization: Organization, email: str, role: str) -> tuple[Member, str | None]:
+    """Adds (or re-roles) a member. Returns the member and a password if the user is new."""
+    if role not in Role.values:
+        raise ValueError(f"role: must be one of {', '.join(Role.values)}")
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    password = None
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(email=email, password=password)
+    member, _ = Member.objects.update_or_create(
+        organization=organization, user=user, defaults={"role": role}
+    )
+    return member, password
+
+
+@transaction.atomic
+def create_organization(*, name: str, owner_email: str, slug: str = "") -> NewOrganization:
+    name = name.strip()
+    if not name:
+        raise ValueError("name: required")
+    organization = Organization.objects.create(name=name, slug=slug or _unique_slug(name))
+    owner, password = add_member(organization=organization, email=owner_email, role=Role.OWNER)
+    token = create_api_token(member=owner, name="created with the organization")
+    return NewOrganization(organization, owner, password, token)
+
+
+def set_password(*, user: User, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from earful.accounts import selectors, services
+from earful.accounts.access import member_required
+from earful.accounts.forms import TokenForm
+from earful.accounts.models import ApiToken
+from earful.accounts.roles import ROLE_PERMISSIONS, Permission, Role
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@member_required(Permission.MANAGE_TOKENS)
+def token_list(request: HttpRequest) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    new_raw = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_raw = services.create_api_token(member=member, name=form.cleaned_data["name"]).raw
+        form = TokenForm()
+    context = {"form": form, "tokens": selectors.list_tokens(member), "new_raw": new_raw}
+    return render(request, "accounts/tokens.html", context)
+
+
+@require_POST
+@member_required(Permission.MANAGE_TOKENS)
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=token_id, member=request.member)  # type: ignore[attr-defined]
+    services.revoke_api_token(token=token)
+    return redirect("accounts:tokens")
+
+
+@member_required(Permission.VIEW_DASHBOARDS)
+def roles(request: HttpRequest) -> HttpResponse:
+    rows = [(role.label, [p in ROLE_PERMISSIONS[role] for p in Permission]) for role in Role]
+    return render(request, "accounts/roles.html", {"permissions": Permission, "rows": rows})

@@ -1,0 +1,51 @@
+"""The JSON API, /api/v1. Every router lives in its app; this file only assembles them."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from earful.accounts.access import TokenAuth
+from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
+from earful.customers.api import router as customers_router
+from earful.insights.api import router as insights_router
+from earful.surveys.api import public_router
+from earful.surveys.api import router as surveys_router
+
+api = NinjaAPI(
+    title="Earful API",
+    version="1",
+    description=(
+        "Everything the Earful UI does. Authenticate with `Authorization: Bearer <token>` "
+        "(create tokens with `earful createorg` or on the API tokens page). Another "
+        'organization\'s objects answer 404. Errors: `{"detail": [{"field", "message"}]}`.'
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+api.add_router("/surveys", surveys_router)
+api.add_router("/surveys", insights_router)
+api.add_router("/customers", customers_router)
+api.add_router("/public", public_router, auth=None)
+
+
+@api.exception_handler(ApiInvalid)
+def _invalid(request: HttpRequest, exc: ApiInvalid) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.errors}, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _schema_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, error_body(pydantic_errors(exc.errors)), status=422)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, error_body([("id", "not found")]), status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = error_body([("Authorization", "send a valid token: Authorization: Bearer <token>")])
+    return api.create_response(request, body, status=401)

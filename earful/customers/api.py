@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import io
+
+from django.http import HttpRequest
+from ninja import File, Query, Router, Schema, UploadedFile
+
+from earful.accounts.access import api_member
+from earful.accounts.roles import Permission
+from earful.core.api_errors import ApiInvalid, ErrorOut
+from earful.customers import selectors, services
+from earful.customers.models import Customer
+from earful.customers.schemas import CustomerIn, CustomerOut, ImportReportOut
+
+router = Router(tags=["customers"])
+
+
+class ListParams(Schema):
+    q: str = ""
+    limit: int = 100
+    offset: int = 0
+
+
+class CustomerPage(Schema):
+    count: int
+    items: list[CustomerOut]
+
+
+@router.get("", response=CustomerPage)
+def list_customers(request: HttpRequest, params: Query[ListParams]) -> dict:
+    member = api_member(request, Permission.VIEW_CUSTOMERS)
+    customers = selectors.list_customers(member.organization, search=params.q)
+    limit = max(1, min(params.limit, 1000))
+    offset = max(0, params.offset)
+    return {"count": customers.count(), "items": list(customers[offset : offset + limit])}
+
+
+@router.post("", response={200: CustomerOut, 201: CustomerOut, 422: ErrorOut})
+def upsert_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, Customer]:
+    """Creates the customer, or updates the one with the same external_id (201 / 200)."""
+    member = api_member(request, Permission.IMPORT_CUSTOMERS)
+    try:
+        customer, created = services.upsert_customer(
+            organization=member.organization, data=payload.dict()
+        )
+    except services.CustomerInvalid as exc:
+        raise ApiInvalid((e.field, e.message) for e in exc.errors) from exc
+    return (201 if created else 200), customer
+
+
+@router.get("/{customer_id}", response=CustomerOut)
+def get_customer(request: HttpRequest, customer_id: int) -> Customer:
+    member = api_member(request, Permission.VIEW_CUSTOMERS)
+    return selectors.access_customer(member, customer_id)
+
+
+@router.post("/import", response={200: ImportReportOut, 422: ImportReportOut | ErrorOut})
+def import_customers(
+    request: HttpRequest, file: File[UploadedFile], skip_invalid: bool = False
+) -> tuple[int, dict]:
+    """Upload a CSV (multipart field `file`). All-or-nothing unless `skip_invalid=true`."""
+    member = api_member(request, Permission.IMPORT_CUSTOMERS)
+    stream = io.TextIOWrapper(file.file, encoding="utf-8-sig")  # type: ignore[type-var]
+    try:
+        report = services.import_customers(
+            organization=member.organization,
+            rows=services.read_customer_csv(stream),
+            skip_invalid=skip_invalid,
+        )
+    except services.CsvInvalid as exc:
+        raise ApiInvalid([("file", str(exc).removeprefix("file: "))]) from exc
+    body = {**report.__dict__, "rejected": report.rejected_rows}
+    return (200 if report.applied else 422), body

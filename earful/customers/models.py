@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.db import models
+
+from earful.core.models import OrgScoped
+
+
+class Account(OrgScoped):
+    """A B2B company whose people are customers (the buyer is not always the user)."""
+
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="account_name_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(OrgScoped):
+    external_id = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    locale = models.CharField(max_length=16, blank=True)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="customers"
+    )
+    attributes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "external_id"], name="customer_external_id_per_org"
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "email"])]
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.external_id

@@ -1,0 +1,177 @@
+"""Writes for customers: upsert one, import many. A rerun of the same data changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.db import transaction
+
+from earful.accounts.models import Organization
+from earful.customers.models import Account, Customer
+from earful.customers.validation import (
+    CustomerRecord,
+    FieldError,
+    clean_customer,
+    record_from_csv_row,
+)
+
+BATCH_SIZE = 500
+_UPDATABLE = ("email", "name", "timezone", "locale", "account_id", "attributes")
+
+
+class CustomerInvalid(ValueError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    applied: bool = True
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+def _accounts_by_name(organization: Organization, names: set[str]) -> dict[str, Account]:
+    names.discard("")
+    found = {a.name: a for a in Account.objects.filter(organization=organization, name__in=names)}
+    missing = [Account(organization=organization, name=n) for n in sorted(names - found.keys())]
+    Account.objects.bulk_create(missing, ignore_conflicts=True)
+    if missing:
+        found = {
+            a.name: a for a in Account.objects.filter(organization=organization, name__in=names)
+        }
+    return found
+
+
+def _apply(customer: Customer, record: CustomerRecord, account: Account | None) -> bool:
+    """Copies the record onto the customer; True when anything changed."""
+    values = {
+        "email": record.email,
+        "name": record.name,
+        "timezone": record.timezone,
+        "locale": record.locale,
+        "account_id": account.pk if account else None,
+        "attributes": record.attributes,
+    }
+    changed = any(getattr(customer, key) != value for key, value in values.items())
+    for key, value in values.items():
+        setattr(customer, key, value)
+    return changed
+
+
+def _write_batch(
+    organization: Organization, records: list[CustomerRecord], report: ImportReport
+) -> None:
+    accounts = _accounts_by_name(organization, {r.account for r in records})
+    existing = {
+        c.external_id: c
+        for c in Customer.objects.filter(
+            organization=organization, external_id__in=[r.external_id for r in records]
+        )
+    }
+    new, changed = [], []
+    for record in records:
+        customer = existing.get(record.external_id)
+        if customer is None:
+            customer = Customer(organization=organization, external_id=record.external_id)
+            _apply(customer, record, accounts.get(record.account))
+            new.append(customer)
+        elif _apply(customer, record, accounts.get(record.account)):
+            changed.append(customer)
+        else:
+            report.unchanged += 1
+    Customer.objects.bulk_create(new)
+    Customer.objects.bulk_update(changed, [*_UPDATABLE, "updated_at"])
+    report.created += len(new)
+    report.updated += len(changed)
+
+
+def _batches(items: Iterable[CustomerRecord]) -> Iterator[list[CustomerRecord]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, BATCH_SIZE)):
+        yield batch
+
+
+def import_customers(
+    *,
+    organization: Organization,
+    rows: Iterable[dict[str, Any]],
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Validates every row, then upserts on external id in one transaction.
+
+    By default one invalid row stops the import and nothing is written; with
+    `skip_invalid` the valid rows land and the invalid ones are reported.
+    Rows are numbered from 1 (the first data row).
+    """
+    report = ImportReport()
+    records: dict[str, CustomerRecord] = {}
+    first_seen: dict[str, int] = {}
+    for number, data in enumerate(rows, start=1):
+        record, errors = clean_customer(data)
+        if record and record.external_id in first_seen:
+            message = f"duplicate of row {first_seen[record.external_id]}"
+            errors = [FieldError("external_id", message)]
+        report.errors.extend(RowError(number, e.field, e.message) for e in errors)
+        if record and not errors:
+            records[record.external_id] = record
+            first_seen[record.external_id] = number
+        if progress:
+            progress(number)
+    if report.errors and not skip_invalid:
+        report.applied = False
+        return report
+    with transaction.atomic():
+        for batch in _batches(records.values()):
+            _write_batch(organization, batch, report)
+    return report
+
+
+def upsert_customer(*, organization: Organization, data: dict[str, Any]) -> tuple[Customer, bool]:
+    """Creates or updates one customer by external id. Returns (customer, created)."""
+    record, errors = clean_customer(data)
+    if record is None:
+        raise CustomerInvalid(errors)
+    report = import_customers(organization=organization, rows=[data])
+    customer = Customer.objects.get(organization=organization, external_id=record.external_id)
+    return customer, report.created == 1
+
+
+class CsvInvalid(ValueError):
+    pass
+
+
+def read_customer_csv(stream: io.TextIOBase | Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Rows of a customer CSV as records; the header must name an external_id column."""
+    reader = csv.DictReader(stream)  # type: ignore[arg-type]
+    try:
+        header = reader.fieldnames or []
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise CsvInvalid(f"file: not a readable CSV ({exc})") from None
+    if "external_id" not in [h.strip() for h in header]:
+        raise CsvInvalid("file: the header row must have an 'external_id' column")
+    try:
+        for row in reader:
+            yield record_from_csv_row({(k or "").strip() or "": v for k, v in row.items()})
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise CsvInvalid(f"file: unreadable at line {reader.line_num} ({exc})") from None

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from earful.customers import views
+
+app_name = "customers"
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("import/", views.customer_import, name="import"),
+]

@@ -1,0 +1,100 @@
+"""Pure validation of one customer record (from CSV or JSON). No database access."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+CORE_FIELDS = ("external_id", "email", "name", "timezone", "locale", "account")
+_LOCALE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2}|[-_][A-Za-z]{4}|[-_]\d{3})?$")
+_MAX_ATTRIBUTES = 50
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+@dataclass
+class CustomerRecord:
+    external_id: str
+    email: str = ""
+    name: str = ""
+    timezone: str = "UTC"
+    locale: str = ""
+    account: str = ""
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _check_attributes(value: Any) -> list[FieldError]:
+    if not isinstance(value, dict):
+        return [FieldError("attributes", "must be an object of names to values")]
+    if len(value) > _MAX_ATTRIBUTES:
+        return [FieldError("attributes", f"at most {_MAX_ATTRIBUTES} attributes")]
+    return [
+        FieldError(f"attributes.{name}", "must be text, a number, true/false or empty")
+        for name, item in value.items()
+        if not isinstance(item, str | int | float | bool | None)
+    ]
+
+
+def clean_customer(data: dict[str, Any]) -> tuple[CustomerRecord | None, list[FieldError]]:
+    """Checks one record; returns the cleaned record, or None and every error found."""
+    record = CustomerRecord(
+        external_id=_text(data, "external_id"),
+        email=_text(data, "email").lower(),
+        name=_text(data, "name"),
+        timezone=_text(data, "timezone") or "UTC",
+        locale=_text(data, "locale"),
+        account=_text(data, "account"),
+        attributes=data.get("attributes") or {},
+    )
+    errors = _check_attributes(record.attributes)
+    if not record.external_id:
+        errors.append(FieldError("external_id", "required"))
+    elif len(record.external_id) > 200:
+        errors.append(FieldError("external_id", "at most 200 characters"))
+    if record.email:
+        try:
+            validate_email(record.email)
+        except ValidationError:
+            errors.append(FieldError("email", f"'{record.email}' is not an email address"))
+    if len(record.name) > 200:
+        errors.append(FieldError("name", "at most 200 characters"))
+    if record.timezone not in _zones():
+        errors.append(
+            FieldError("timezone", f"'{record.timezone}' is not an IANA time zone (Europe/Paris)")
+        )
+    if record.locale and not _LOCALE.match(record.locale):
+        errors.append(FieldError("locale", f"'{record.locale}' is not a locale (en, fr-CA)"))
+    if len(record.account) > 200:
+        errors.append(FieldError("account", "at most 200 characters"))
+    return (None, errors) if errors else (record, [])
+
+
+def record_from_csv_row(row: dict[str, str | None]) -> dict[str, Any]:
+    """Known columns map to fields; every other non-empty column becomes an attribute."""
+    data: dict[str, Any] = {key: row.get(key) for key in CORE_FIELDS}
+    data["attributes"] = {
+        key.strip(): value.strip()
+        for key, value in row.items()
+        if key and key.strip() not in CORE_FIELDS and value not in (None, "")
+    }
+    return data

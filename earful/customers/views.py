@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import io
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from earful.accounts.access import member_required
+from earful.accounts.roles import Permission
+from earful.customers import selectors, services
+from earful.customers.forms import ImportForm
+
+PAGE_SIZE = 50
+
+
+@member_required(Permission.VIEW_CUSTOMERS)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    customers = selectors.list_customers(request.member.organization, search=search)  # type: ignore[attr-defined]
+    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": search, "import_form": ImportForm()}
+    return render(request, "customers/list.html", context)
+
+
+@member_required(Permission.IMPORT_CUSTOMERS)
+def customer_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report, error = None, None
+    if request.method == "POST" and form.is_valid():
+        text = io.TextIOWrapper(form.cleaned_data["file"].file, encoding="utf-8-sig")
+        try:
+            report = services.import_customers(
+                organization=request.member.organization,  # type: ignore[attr-defined]
+                rows=services.read_customer_csv(text),
+                skip_invalid=form.cleaned_data["skip_invalid"],
+            )
+        except services.CsvInvalid as exc:
+            error = str(exc)
+    status = 422 if error or (report and report.errors) else 200
+    context = {"form": form, "report": report, "error": error}
+    return render(request, "customers/import.html", context, status=status)

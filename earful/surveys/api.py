@@ -1,0 +1,113 @@
+"""/api/v1/surveys (token) and /api/v1/public/surveys (no token)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Header, Router
+
+from earful.accounts.access import api_member
+from earful.accounts.roles import Permission
+from earful.core.api_errors import ApiInvalid, ErrorOut
+from earful.surveys import selectors, services
+from earful.surveys.models import Survey
+from earful.surveys.schemas import (
+    ResponseIn,
+    ResponseOut,
+    SurveyIn,
+    SurveyOut,
+    SurveyPage,
+    SurveyPatch,
+)
+
+router = Router(tags=["surveys"])
+public_router = Router(tags=["public"])
+
+
+def _invalid(exc: services.SurveyInvalid) -> ApiInvalid:
+    return ApiInvalid(exc.errors)
+
+
+@router.get("", response=SurveyPage)
+def list_surveys(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict:
+    member = api_member(request, Permission.VIEW_DASHBOARDS)
+    surveys = selectors.list_surveys(member.organization).prefetch_related("questions")
+    offset, limit = max(0, offset), max(1, min(limit, 500))
+    return {"count": surveys.count(), "items": list(surveys[offset : offset + limit])}
+
+
+@router.post("", response={201: SurveyOut, 422: ErrorOut})
+def create_survey(request: HttpRequest, payload: SurveyIn) -> tuple[int, Survey]:
+    member = api_member(request, Permission.EDIT_SURVEYS)
+    try:
+        survey = services.create_survey(
+            organization=member.organization,
+            title=payload.title,
+            questions=[q.spec() for q in payload.questions],
+            created_by=member,
+        )
+    except services.SurveyInvalid as exc:
+        raise _invalid(exc) from exc
+    return 201, selectors.access_survey(member, survey.pk)
+
+
+@router.get("/{survey_id}", response=SurveyOut)
+def get_survey(request: HttpRequest, survey_id: int) -> Survey:
+    member = api_member(request, Permission.VIEW_DASHBOARDS)
+    return selectors.access_survey(member, survey_id)
+
+
+@router.patch("/{survey_id}", response={200: SurveyOut, 422: ErrorOut})
+def update_survey(request: HttpRequest, survey_id: int, payload: SurveyPatch) -> Survey:
+    member = api_member(request, Permission.EDIT_SURVEYS)
+    survey = selectors.access_survey(member, survey_id)
+    questions = None if payload.questions is None else [q.spec() for q in payload.questions]
+    try:
+        services.update_survey(survey=survey, title=payload.title, questions=questions)
+    except services.SurveyInvalid as exc:
+        raise _invalid(exc) from exc
+    return selectors.access_survey(member, survey_id)
+
+
+@router.post("/{survey_id}/publish", response={200: SurveyOut, 422: ErrorOut})
+def publish_survey(request: HttpRequest, survey_id: int) -> Survey:
+    """Opens the public link. 422 with the reason when the survey is empty or too long."""
+    member = api_member(request, Permission.EDIT_SURVEYS)
+    survey = selectors.access_survey(member, survey_id)
+    try:
+        return services.publish_survey(survey=survey)
+    except services.SurveyInvalid as exc:
+        raise _invalid(exc) from exc
+
+
+@public_router.post(
+    "/surveys/{public_id}/responses", response={200: ResponseOut, 201: ResponseOut, 422: ErrorOut}
+)
+def submit_response(
+    request: HttpRequest,
+    public_id: str,
+    payload: ResponseIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> tuple[int, dict]:
+    """Answer a published survey. Send an `Idempotency-Key`: a retry returns the stored response
+    (200) instead of storing a second one (201)."""
+    survey = selectors.public_survey(public_id)
+    try:
+        submission = services.submit_response(
+            survey=survey,
+            answers=payload.answers,
+            key=idempotency_key,
+            customer_ref=payload.customer or "",
+            channel="api",
+        )
+    except services.SurveyInvalid as exc:
+        raise _invalid(exc) from exc
+    stored = submission.response
+    body = {
+        "id": str(stored.uid),
+        "survey": public_id,
+        "created": submission.created,
+        "submitted_at": stored.submitted_at,
+        "score": stored.score,
+        "tier": stored.tier,
+    }
+    return (201 if submission.created else 200), body

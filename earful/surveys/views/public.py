@@ -1,0 +1,51 @@
+"""The respondent's pages: the survey form behind its public link, and the thank-you page."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from earful.surveys import selectors, services
+from earful.surveys.forms import answers_from_form
+from earful.surveys.models import Survey
+
+NPS_HINTS = ("Not at all likely", "Extremely likely")
+
+
+def _render_form(
+    request: HttpRequest, survey: Survey, *, key: str, errors: dict[str, str], status: int = 200
+) -> HttpResponse:
+    context = {
+        "survey": survey,
+        "questions": list(survey.questions.all()),
+        "key": key,
+        "errors": errors,
+        "values": request.POST,
+        "nps_hints": NPS_HINTS,
+    }
+    return render(request, "surveys/public_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, public_id: str) -> HttpResponse:
+    survey = selectors.public_survey(public_id)
+    if request.method == "GET":
+        return _render_form(request, survey, key=uuid.uuid4().hex, errors={})
+    key = request.POST.get("idempotency_key", "")
+    answers = answers_from_form(list(survey.questions.all()), request.POST)
+    try:
+        services.submit_response(
+            survey=survey, answers=answers, key=key, customer_ref=request.GET.get("c", "")
+        )
+    except services.SurveyInvalid as exc:
+        errors = {field.removeprefix("answers."): message for field, message in exc.errors}
+        return _render_form(request, survey, key=key, errors=errors, status=422)
+    return redirect("public:thanks", public_id=public_id)
+
+
+def thanks(request: HttpRequest, public_id: str) -> HttpResponse:
+    survey = selectors.public_survey(public_id)
+    return render(request, "surveys/thanks.html", {"survey": survey})
