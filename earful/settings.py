@@ -56,7 +56,6 @@ SECRET_KEY = _secret_key()
 DEBUG = env.get_bool("EARFUL_DEBUG", False)
 ALLOWED_HOSTS = env.get_list("EARFUL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.get_list("EARFUL_CSRF_TRUSTED_ORIGINS", [])
-BASE_URL = env.get_str("EARFUL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
