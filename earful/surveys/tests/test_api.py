@@ -39,7 +39,8 @@ def test_alice_creates_and_publishes_a_three_question_nps_survey(alice):
     created = post_json(alice.api, "/api/v1/surveys", THREE_QUESTIONS)
     assert created.status_code == 201
     body = created.json()
-    assert body["id"] and len(body["public_id"]) >= 20
+    assert body["id"]
+    assert len(body["public_id"]) >= 20
     assert [q["key"] for q in body["questions"]] == ["nps", "ease", "plan"]
 
     published = alice.api.post(f"/api/v1/surveys/{body['id']}/publish")
