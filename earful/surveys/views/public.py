@@ -6,6 +6,7 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from earful.surveys import selectors, services
@@ -29,6 +30,7 @@ def _render_form(
     return render(request, "surveys/public_form.html", context, status=status)
 
 
+@csrf_exempt  # anonymous, no session to ride; a stale cookie must never lose an answer
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, public_id: str) -> HttpResponse:
     survey = selectors.public_survey(public_id)
