@@ -118,8 +118,10 @@ def publish_errors(questions: Sequence[Question]) -> FieldErrors:
 
 
 @transaction.atomic
-def publish_survey(*, survey: Survey) -> Survey:
-    """Opens the public link. Refuses (with the reason) surveys that are empty or too long."""
+def publish_survey(*, survey: Survey, published_at: datetime | None = None) -> Survey:
+    """Opens the public link. Refuses (with the reason) surveys that are empty or too long.
+
+    `published_at` backdates the first publication (imports of past surveys, the demo)."""
     questions = list(survey.questions.all())
     errors = publish_errors(questions)
     if errors:
@@ -128,7 +130,7 @@ def publish_survey(*, survey: Survey) -> Survey:
         headline = next((q for q in questions if q.is_score), None)
         survey.score_kind = headline.type if headline else ""
         survey.status = SurveyStatus.PUBLISHED
-        survey.published_at = survey.published_at or timezone.now()
+        survey.published_at = survey.published_at or published_at or timezone.now()
         survey.save(update_fields=["status", "score_kind", "published_at", "updated_at"])
     return survey
 
