@@ -9,10 +9,12 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja.security import HttpBearer
 
 from earful.accounts.models import Member
 from earful.accounts.selectors import current_member, member_for_token
+from earful.core.api_errors import ApiInvalid
 
 SESSION_ORG_KEY = "earful_organization_id"
 
@@ -33,6 +35,9 @@ def member_required(permission: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             member = current_member(request.user, request.session.get(SESSION_ORG_KEY))  # type: ignore[arg-type]
+            if member is None and request.user.is_authenticated:
+                # Not the login page: it sends signed-in users back here, a redirect loop.
+                return render(request, "accounts/no_organization.html", status=403)
             if member is None:
                 return redirect_to_login(request.get_full_path())
             request.member = require(member, permission)  # type: ignore[attr-defined]
@@ -51,5 +56,9 @@ class TokenAuth(HttpBearer):
 
 
 def api_member(request: HttpRequest, permission: str) -> Member:
+    """The token's member, allowed `permission`; else 403 in the API's error shape."""
     member: Member = request.auth  # type: ignore[attr-defined]
-    return require(member, permission)
+    try:
+        return require(member, permission)
+    except PermissionDenied as exc:
+        raise ApiInvalid([("role", str(exc))], status=403) from exc

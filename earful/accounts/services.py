@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email, validate_slug
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -57,11 +59,35 @@ def revoke_api_token(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def _clean_email(email: str) -> str:
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValueError(f"email: '{email}' is not an email address") from None
+    return email
+
+
+def _clean_slug(slug: str) -> str:
+    max_length = Organization._meta.get_field("slug").max_length or 60
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        raise ValueError(
+            f"slug: '{slug}' may only have letters, digits, hyphens and underscores"
+        ) from None
+    if len(slug) > max_length:
+        raise ValueError(f"slug: at most {max_length} characters")
+    if Organization.objects.filter(slug=slug).exists():
+        raise ValueError(f"slug: '{slug}' is taken")
+    return slug
+
+
 def add_member(*, organization: Organization, email: str, role: str) -> tuple[Member, str | None]:
     """Adds (or re-roles) a member. Returns the member and a password if the user is new."""
     if role not in Role.values:
         raise ValueError(f"role: must be one of {', '.join(Role.values)}")
-    email = email.strip().lower()
+    email = _clean_email(email)
     user = User.objects.filter(email=email).first()
     password = None
     if user is None:
@@ -78,7 +104,8 @@ def create_organization(*, name: str, owner_email: str, slug: str = "") -> NewOr
     name = name.strip()
     if not name:
         raise ValueError("name: required")
-    organization = Organization.objects.create(name=name, slug=slug or _unique_slug(name))
+    slug = _clean_slug(slug.strip()) if slug.strip() else _unique_slug(name)
+    organization = Organization.objects.create(name=name, slug=slug)
     owner, password = add_member(organization=organization, email=owner_email, role=Role.OWNER)
     token = create_api_token(member=owner, name="created with the organization")
     return NewOrganization(organization, owner, password, token)

@@ -25,8 +25,8 @@ class LogoutView(auth_views.LogoutView):
 def token_list(request: HttpRequest) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     new_raw = None
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
+    if form.is_bound and form.is_valid():
         new_raw = services.create_api_token(member=member, name=form.cleaned_data["name"]).raw
         form = TokenForm()
     context = {"form": form, "tokens": selectors.list_tokens(member), "new_raw": new_raw}

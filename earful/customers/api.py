@@ -48,12 +48,6 @@ def upsert_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, Cus
     return (201 if created else 200), customer
 
 
-@router.get("/{customer_id}", response=CustomerOut)
-def get_customer(request: HttpRequest, customer_id: int) -> Customer:
-    member = api_member(request, Permission.VIEW_CUSTOMERS)
-    return selectors.access_customer(member, customer_id)
-
-
 @router.post("/import", response={200: ImportReportOut, 422: ImportReportOut | ErrorOut})
 def import_customers(
     request: HttpRequest, file: File[UploadedFile], skip_invalid: bool = False
@@ -71,3 +65,10 @@ def import_customers(
         raise ApiInvalid([("file", str(exc).removeprefix("file: "))]) from exc
     body = {**report.__dict__, "rejected": report.rejected_rows}
     return (200 if report.applied else 422), body
+
+
+# After /import: a path parameter declared first would capture "import" (405 on POST).
+@router.get("/{customer_id}", response=CustomerOut)
+def get_customer(request: HttpRequest, customer_id: int) -> Customer:
+    member = api_member(request, Permission.VIEW_CUSTOMERS)
+    return selectors.access_customer(member, customer_id)

@@ -10,6 +10,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from earful.accounts.models import Organization
 from earful.customers.models import Account, Customer
@@ -99,6 +100,9 @@ def _write_batch(
             changed.append(customer)
         else:
             report.unchanged += 1
+    now = timezone.now()
+    for customer in changed:
+        customer.updated_at = now  # bulk_update does not apply auto_now
     Customer.objects.bulk_create(new)
     Customer.objects.bulk_update(changed, [*_UPDATABLE, "updated_at"])
     report.created += len(new)

@@ -25,9 +25,10 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 @member_required(Permission.IMPORT_CUSTOMERS)
 def customer_import(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
     report, error = None, None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         text = io.TextIOWrapper(form.cleaned_data["file"].file, encoding="utf-8-sig")
         try:
             report = services.import_customers(
@@ -37,6 +38,6 @@ def customer_import(request: HttpRequest) -> HttpResponse:
             )
         except services.CsvInvalid as exc:
             error = str(exc)
-    status = 422 if error or (report and report.errors) else 200
+    failed = form.errors or error or (report and not report.applied)
     context = {"form": form, "report": report, "error": error}
-    return render(request, "customers/import.html", context, status=status)
+    return render(request, "customers/import.html", context, status=422 if failed else 200)
