@@ -13,6 +13,8 @@ from earful.surveys.models import Answer, Response, Survey
 from earful.surveys.scoring import Tier, headline_score
 
 TIER_ORDER = (Tier.HIGHLY_SATISFIED, Tier.SATISFIED, Tier.DISSATISFIED)
+# A week's score from fewer scored answers is noise: the week shows volume but no score.
+MIN_SCORED_PER_WEEK = 5
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,9 @@ def survey_summary(survey: Survey) -> Summary:
 
 
 def weekly_series(survey: Survey, *, weeks: int = 52, now: datetime | None = None) -> list[Week]:
-    """One entry per week (Monday, UTC) for the last `weeks` weeks, empty weeks included."""
+    """One entry per week (Monday, UTC) for the last `weeks` weeks, empty weeks included.
+
+    A week with fewer than MIN_SCORED_PER_WEEK scored answers has no score (a gap)."""
     now = now or timezone.now()
     this_monday = (now - timedelta(days=now.weekday())).replace(
         hour=0, minute=0, second=0, microsecond=0
@@ -75,8 +79,8 @@ def weekly_series(survey: Survey, *, weeks: int = 52, now: datetime | None = Non
     series = []
     for i in range(weeks):
         start = first + timedelta(weeks=i)
-        total, _scored, score, _tiers = _fold(by_week.get(start, []), survey.score_kind)
-        series.append(Week(start, total, score))
+        total, scored, score, _tiers = _fold(by_week.get(start, []), survey.score_kind)
+        series.append(Week(start, total, score if scored >= MIN_SCORED_PER_WEEK else None))
     return series
 
 

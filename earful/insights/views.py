@@ -24,5 +24,6 @@ def survey_dashboard(request: HttpRequest, survey_id: int) -> HttpResponse:
         "score_chart": charts.weekly_score_chart(weeks, survey.score_kind),
         "volume_chart": charts.weekly_volume_chart(weeks),
         "comments": selectors.latest_comments(survey),
+        "min_scored": selectors.MIN_SCORED_PER_WEEK,
     }
     return render(request, "insights/survey_dashboard.html", context)

@@ -58,10 +58,11 @@ def test_the_dashboard_takes_the_same_queries_for_ten_times_the_responses(alice)
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-def test_the_weekly_series_puts_each_answer_in_its_monday_week_and_keeps_empty_weeks(alice):
+def test_weekly_series_buckets_by_monday_keeps_empty_weeks_and_skips_thin_ones(alice):
     survey = make_survey(alice.organization)
-    answer_many(survey, [10, 0], at=NOW)  # this week: NPS 0
-    answer_many(survey, [10, 10], at=NOW - timedelta(weeks=2))  # two weeks ago: NPS 100
+    answer_many(survey, [10, 0, 10, 0, 8, 8], at=NOW)  # this week: NPS 0
+    answer_many(survey, [10] * 5, at=NOW - timedelta(weeks=2))  # two weeks ago: NPS 100
+    answer_many(survey, [0] * 4, at=NOW - timedelta(weeks=3))  # too few to score
     weeks = weekly_series(survey, weeks=4, now=NOW)
     assert [w.start.date().isoformat() for w in weeks] == [
         "2026-10-26",
@@ -69,7 +70,7 @@ def test_the_weekly_series_puts_each_answer_in_its_monday_week_and_keeps_empty_w
         "2026-11-09",
         "2026-11-16",
     ]
-    assert [w.responses for w in weeks] == [0, 2, 0, 2]
+    assert [w.responses for w in weeks] == [4, 5, 0, 6]
     assert [w.score for w in weeks] == [None, 100.0, None, 0.0]
 
 
