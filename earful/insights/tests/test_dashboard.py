@@ -24,12 +24,12 @@ def answer_many(survey, scores, *, at=NOW, comment=""):
 
 def test_the_dashboard_shows_the_score_tiers_charts_and_latest_comments(alice):
     survey = make_survey(alice.organization)
-    answer_many(survey, [10, 9, 7, 3], comment="The fitting room was tiny")
+    answer_many(survey, [10, 9, 7, 3] * 2, comment="The fitting room was tiny")
     html = alice.client.get(f"/surveys/{survey.pk}/dashboard/").content.decode()
-    assert "25.0" in html  # NPS: (2 - 1) / 4
-    assert "Highly satisfied (2)" in html
-    assert "Satisfied (1)" in html
-    assert "Dissatisfied (1)" in html
+    assert "25.0" in html  # NPS: (4 - 2) / 8
+    assert "Highly satisfied (4)" in html
+    assert "Satisfied (2)" in html
+    assert "Dissatisfied (2)" in html
     assert html.count("<svg") == 3
     assert "The fitting room was tiny" in html
 
