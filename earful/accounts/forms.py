@@ -1,5 +1,16 @@
 from django import forms
 
+from earful.accounts.roles import Role
+
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, label="Token name", initial="My token")
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label="Email")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)

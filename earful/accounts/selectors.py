@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from earful.accounts.models import ApiToken, Member, User
@@ -42,3 +43,20 @@ def member_for_token(raw: str) -> Member | None:
 
 def list_tokens(member: Member) -> list[ApiToken]:
     return list(member.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at"))
+
+
+def list_members(member: Member) -> list[Member]:
+    return list(
+        Member.objects.filter(organization_id=member.organization_id)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def access_member(member: Member, member_id: int) -> Member:
+    """Another member of the same organization, else 404."""
+    return get_object_or_404(
+        Member.objects.select_related("user", "organization"),
+        pk=member_id,
+        organization_id=member.organization_id,
+    )

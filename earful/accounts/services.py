@@ -114,3 +114,46 @@ def create_organization(*, name: str, owner_email: str, slug: str = "") -> NewOr
 def set_password(*, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
+
+
+class MemberChangeRefused(ValueError):
+    pass
+
+
+def _check_role_change(*, actor: Member, member: Member, new_role: str | None) -> None:
+    """Only owners grant or take away ownership; an organization always keeps one owner."""
+    touches_owner = Role.OWNER in (member.role, new_role)
+    if touches_owner and actor.role != Role.OWNER:
+        raise MemberChangeRefused("role: only an owner can add or remove owners")
+    if member.role == Role.OWNER and new_role != Role.OWNER:
+        owners = Member.objects.filter(organization_id=member.organization_id, role=Role.OWNER)
+        if owners.count() == 1:
+            raise MemberChangeRefused("role: the organization must keep at least one owner")
+
+
+def invite_member(*, actor: Member, email: str, role: str) -> tuple[Member, str | None]:
+    """Adds someone to the actor's organization. Returns the member and a new user's password."""
+    if role not in Role.values:
+        raise MemberChangeRefused(f"role: must be one of {', '.join(Role.values)}")
+    existing = Member.objects.filter(
+        organization_id=actor.organization_id, user__email=email.strip().lower()
+    ).first()
+    if existing is not None:
+        _check_role_change(actor=actor, member=existing, new_role=role)
+    elif role == Role.OWNER and actor.role != Role.OWNER:
+        raise MemberChangeRefused("role: only an owner can add or remove owners")
+    return add_member(organization=actor.organization, email=email, role=role)
+
+
+def change_role(*, actor: Member, member: Member, role: str) -> Member:
+    if role not in Role.values:
+        raise MemberChangeRefused(f"role: must be one of {', '.join(Role.values)}")
+    _check_role_change(actor=actor, member=member, new_role=role)
+    member.role = role
+    member.save(update_fields=["role", "updated_at"])
+    return member
+
+
+def remove_member(*, actor: Member, member: Member) -> None:
+    _check_role_change(actor=actor, member=member, new_role=None)
+    member.delete()

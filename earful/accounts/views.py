@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from earful.accounts import selectors, services
 from earful.accounts.access import member_required
-from earful.accounts.forms import TokenForm
+from earful.accounts.forms import MemberForm, RoleForm, TokenForm
 from earful.accounts.models import ApiToken
 from earful.accounts.roles import ROLE_PERMISSIONS, Permission, Role
 
@@ -45,3 +46,52 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 def roles(request: HttpRequest) -> HttpResponse:
     rows = [(role.label, [p in ROLE_PERMISSIONS[role] for p in Permission]) for role in Role]
     return render(request, "accounts/roles.html", {"permissions": Permission, "rows": rows})
+
+
+@member_required(Permission.MANAGE_MEMBERS)
+def member_list(request: HttpRequest) -> HttpResponse:
+    actor = request.member  # type: ignore[attr-defined]
+    form = MemberForm(request.POST) if request.method == "POST" else MemberForm()
+    invited, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = services.invite_member(actor=actor, **form.cleaned_data)
+            form = MemberForm()
+        except services.MemberChangeRefused as exc:
+            form.add_error("role", str(exc).removeprefix("role: "))
+    if form.errors:
+        status = 422
+    context = {
+        "form": form,
+        "members": selectors.list_members(actor),
+        "roles": Role.choices,
+        "invited": invited,
+    }
+    return render(request, "accounts/members.html", context, status=status)
+
+
+@require_POST
+@member_required(Permission.MANAGE_MEMBERS)
+def member_role(request: HttpRequest, member_id: int) -> HttpResponse:
+    actor = request.member  # type: ignore[attr-defined]
+    member = selectors.access_member(actor, member_id)
+    form = RoleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.MemberChangeRefused("role: choose one of the roles")
+        services.change_role(actor=actor, member=member, role=form.cleaned_data["role"])
+    except services.MemberChangeRefused as exc:
+        messages.error(request, str(exc).removeprefix("role: "))
+    return redirect("accounts:members")
+
+
+@require_POST
+@member_required(Permission.MANAGE_MEMBERS)
+def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
+    actor = request.member  # type: ignore[attr-defined]
+    member = selectors.access_member(actor, member_id)
+    try:
+        services.remove_member(actor=actor, member=member)
+    except services.MemberChangeRefused as exc:
+        messages.error(request, str(exc).removeprefix("role: "))
+    return redirect("accounts:members")
