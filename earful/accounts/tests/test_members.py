@@ -81,3 +81,18 @@ def test_the_member_list_takes_the_same_queries_for_many_members(alice):
     with CaptureQueriesContext(connection) as many:
         alice.client.get("/settings/members/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_token_list_takes_the_same_queries_for_many_tokens(alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from earful.accounts.services import create_api_token
+
+    with CaptureQueriesContext(connection) as few:
+        alice.client.get("/settings/tokens/")
+    for n in range(10):
+        create_api_token(member=alice.member, name=f"t{n}")
+    with CaptureQueriesContext(connection) as many:
+        alice.client.get("/settings/tokens/")
+    assert len(many.captured_queries) == len(few.captured_queries)
