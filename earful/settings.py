@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "earful.customers",
     "earful.feedback",
     "earful.surveys",
+    "earful.outreach",
     "earful.insights",
     "earful.demo",
 ]
