@@ -33,6 +33,15 @@ def _persona(member: Member) -> Persona:
     return Persona(member=member, token=token, client=client, api=api)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return
+
+
 @pytest.fixture
 def org_a(db) -> Organization:
     return create_organization(name="Org A", owner_email="alice@a.test").organization

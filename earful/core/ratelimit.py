@@ -1,0 +1,110 @@
+"""Rate and size limits on the doors anyone can knock on, applied before any database work.
+
+Fixed windows counted in Django's cache (per process with the default local-memory
+cache; point CACHES at Redis to share counts across processes). Client addresses are hashed with
+the secret key and live only in the cache for one window: they are never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+
+PUBLIC_PREFIXES = ("/s/", "/api/v1/public/", "/f/", "/widget")
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int  # 0 = no limit
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str, name: str) -> Limit:
+        """`120/60` = 120 requests per 60 seconds; `0` turns the limit off."""
+        if text.strip() == "0":
+            return cls(0, 1)
+        try:
+            count, seconds = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise ValueError(f"{name}={text!r}: expected COUNT/SECONDS, e.g. 120/60") from None
+        if count < 0 or seconds < 1:
+            raise ValueError(f"{name}={text!r}: COUNT >= 0 and SECONDS >= 1")
+        return cls(count, seconds)
+
+
+def _json(status: int, field: str, message: str) -> HttpResponse:
+    body = json.dumps({"detail": [{"field": field, "message": message}]})
+    return HttpResponse(body, status=status, content_type="application/json")
+
+
+def client_address(request: HttpRequest) -> str:
+    if settings.EARFUL_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _anonymous(value: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:24]
+
+
+def seconds_until_allowed(scope: str, who: str, limit: Limit, now: float | None = None) -> int:
+    """Counts one request; 0 when allowed, else the seconds until the window resets."""
+    if limit.count == 0:
+        return 0
+    now = time.time() if now is None else now
+    window = int(now // limit.seconds)
+    key = f"rl:{scope}:{_anonymous(who)}:{window}"
+    cache = caches["default"]
+    cache.add(key, 0, timeout=limit.seconds + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=limit.seconds + 1)
+        count = 1
+    if count <= limit.count:
+        return 0
+    return max(1, int((window + 1) * limit.seconds - now))
+
+
+class AbuseLimitMiddleware:
+    """Public doors: body size and per-address rate. The API: per-token rate."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.public = Limit.parse(settings.EARFUL_RATE_LIMIT_PUBLIC, "EARFUL_RATE_LIMIT_PUBLIC")
+        self.token = Limit.parse(settings.EARFUL_RATE_LIMIT_TOKEN, "EARFUL_RATE_LIMIT_TOKEN")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refused = self._refusal(request)
+        return refused if refused is not None else self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        path = request.path
+        if path.startswith(PUBLIC_PREFIXES):
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            if length > settings.EARFUL_PUBLIC_MAX_BODY_BYTES:
+                limit = settings.EARFUL_PUBLIC_MAX_BODY_BYTES
+                return _json(413, "body", f"at most {limit} bytes")
+            if request.method != "OPTIONS":
+                wait = seconds_until_allowed("public", client_address(request), self.public)
+                return _too_many(wait) if wait else None
+        authorization = request.META.get("HTTP_AUTHORIZATION", "")
+        if path.startswith("/api/") and authorization:
+            wait = seconds_until_allowed("token", authorization, self.token)
+            return _too_many(wait) if wait else None
+        return None
+
+
+def _too_many(wait: int) -> HttpResponse:
+    response = _json(429, "rate", f"too many requests: try again in {wait} s")
+    response["Retry-After"] = str(wait)
+    return response

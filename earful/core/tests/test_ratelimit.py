@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+
+from earful.core.ratelimit import Limit, seconds_until_allowed
+
+
+def test_a_limit_reads_count_per_seconds_and_zero_means_off():
+    assert Limit.parse("120/60", "X") == Limit(120, 60)
+    assert Limit.parse("0", "X").count == 0
+    with pytest.raises(ValueError, match="COUNT/SECONDS"):
+        Limit.parse("lots", "EARFUL_RATE_LIMIT_PUBLIC")
+
+
+def test_the_request_after_the_limit_waits_for_the_window_to_end():
+    limit = Limit(3, 60)
+    waits = [seconds_until_allowed("t", "1.2.3.4", limit, now=1000.0) for _ in range(4)]
+    assert waits == [0, 0, 0, 20]  # the window 960-1020 ends in 20 s
+    assert seconds_until_allowed("t", "1.2.3.4", limit, now=1021.0) == 0
+
+
+def test_each_address_has_its_own_budget():
+    limit = Limit(1, 60)
+    assert seconds_until_allowed("t", "1.1.1.1", limit, now=10.0) == 0
+    assert seconds_until_allowed("t", "2.2.2.2", limit, now=10.0) == 0
+
+
+def test_client_addresses_are_never_kept_in_clear():
+    seconds_until_allowed("t", "203.0.113.9", Limit(5, 60), now=10.0)
+    keys = list(cache._cache.keys())  # local-memory cache internals, test only
+    assert keys
+    assert not any("203.0.113.9" in key for key in keys)
+
+
+def public_flood(n: int, **extra):
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    return [client.get("/s/no-such-survey/", **extra) for _ in range(n)]
+
+
+@override_settings(EARFUL_RATE_LIMIT_PUBLIC="3/60")
+def test_a_flood_on_a_public_door_gets_429_with_retry_after(db):
+    from earful.core.ratelimit import AbuseLimitMiddleware  # noqa: F401  (settings read at init)
+
+    replies = public_flood(5)
+    assert [r.status_code for r in replies] == [404, 404, 404, 429, 429]
+    assert int(replies[-1]["Retry-After"]) >= 1
+    assert replies[-1].json()["detail"][0]["field"] == "rate"
+
+
+@override_settings(EARFUL_RATE_LIMIT_PUBLIC="3/60")
+def test_a_flooding_address_does_not_block_another_customer(db):
+    public_flood(5)
+    other = Client(REMOTE_ADDR="192.0.2.44")
+    assert other.get("/s/no-such-survey/").status_code == 404
+
+
+@override_settings(EARFUL_PUBLIC_MAX_BODY_BYTES=1024)
+def test_an_oversized_answer_is_refused_before_it_is_read(db):
+    reply = Client().post(
+        "/api/v1/public/surveys/x/responses", "x" * 5000, content_type="application/json"
+    )
+    assert reply.status_code == 413
+    assert reply.json()["detail"][0]["field"] == "body"
+
+
+@override_settings(EARFUL_RATE_LIMIT_TOKEN="2/60")
+def test_each_api_token_has_a_rate_limit(alice):
+    codes = [alice.api.get("/api/v1/surveys").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
