@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "earful.core.ratelimit.AbuseLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,6 +150,15 @@ EMAIL_BACKEND = env.get_str(
     "EARFUL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env.get_str("EARFUL_FROM_EMAIL", "Earful <feedback@localhost>")
+EMAIL_HOST = env.get_str("EARFUL_EMAIL_HOST", "localhost")
+EMAIL_PORT = env.get_int("EARFUL_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.get_str("EARFUL_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.get_str("EARFUL_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.get_bool("EARFUL_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.get_bool("EARFUL_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.get_int("EARFUL_EMAIL_TIMEOUT", 30, minimum=1)
+# Links in emails (invitations) start with this; no trailing slash.
+EARFUL_BASE_URL = env.get_str("EARFUL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 TASKS = {
     "default": {
@@ -162,6 +172,12 @@ TASKS = {
 
 # Bodies of public answers are small; anything larger is refused before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.get_int("EARFUL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+
+# Abuse limits on public doors and on API tokens (earful/core/ratelimit.py).
+EARFUL_RATE_LIMIT_PUBLIC = env.get_str("EARFUL_RATE_LIMIT_PUBLIC", "120/60")
+EARFUL_RATE_LIMIT_TOKEN = env.get_str("EARFUL_RATE_LIMIT_TOKEN", "1200/60")
+EARFUL_PUBLIC_MAX_BODY_BYTES = env.get_int("EARFUL_PUBLIC_MAX_BODY_BYTES", 32768, minimum=1024)
+EARFUL_TRUST_X_FORWARDED_FOR = env.get_bool("EARFUL_TRUST_X_FORWARDED_FOR", False)
 
 LOGGING = {
     "version": 1,
