@@ -13,6 +13,7 @@ from earful.customers.api import router as customers_router
 from earful.insights.api import router as insights_router
 from earful.surveys.api import public_router
 from earful.surveys.api import router as surveys_router
+from earful.widget.api import router as widget_router
 
 api = NinjaAPI(
     title="Earful API",
@@ -29,6 +30,7 @@ api.add_router("/surveys", surveys_router)
 api.add_router("/surveys", insights_router)
 api.add_router("/customers", customers_router)
 api.add_router("/public", public_router, auth=None)
+api.add_router("/public", widget_router, auth=None)
 
 
 @api.exception_handler(ApiInvalid)

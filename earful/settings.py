@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "earful.feedback",
     "earful.surveys",
     "earful.outreach",
+    "earful.widget",
     "earful.insights",
     "earful.demo",
 ]
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "earful.widget.middleware.WidgetCorsMiddleware",
     "earful.core.ratelimit.AbuseLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -10,5 +10,6 @@ urlpatterns = [
     path("surveys/", include("earful.surveys.urls")),
     path("customers/", include("earful.customers.urls")),
     path("s/", include("earful.surveys.public_urls")),
+    path("", include("earful.widget.urls")),
     path("api/v1/", api.urls),
 ]
