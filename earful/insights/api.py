@@ -19,6 +19,9 @@ def survey_summary(request: HttpRequest, survey_id: int) -> dict:
     summary = selectors.survey_summary(access_survey(member, survey_id))
     return {
         "responses": summary.responses,
+        "finished": summary.finished,
+        "unfinished": summary.unfinished,
         "score": {"kind": summary.kind, "value": summary.score},
         "tiers": summary.tiers,
+        "suppressed": summary.suppressed,
     }

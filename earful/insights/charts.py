@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from earful.core.charts import Bar, line_chart, stacked_share_bar
-from earful.insights.selectors import TIER_ORDER, Summary, Week
+from earful.insights.selectors import TIER_ORDER, Step, Summary, Week
 from earful.surveys.scoring import SCALES, QuestionType
 
 TIER_COLORS = {
@@ -17,18 +17,24 @@ TIER_COLORS = {
 }
 
 
-def tier_rows(summary: Summary) -> list[tuple[str, str, int, float]]:
-    """(key, label, count, percent) for each tier, best first."""
+def tier_rows(summary: Summary) -> list[tuple[str, str, int | None, float | None]]:
+    """(key, label, count, percent) for each tier, best first; None where suppressed."""
     scored = max(summary.scored, 1)
-    return [
-        (t.value, t.label, summary.tiers[t.value], round(100 * summary.tiers[t.value] / scored, 1))
-        for t in TIER_ORDER
-    ]
+    rows = []
+    for t in TIER_ORDER:
+        count = summary.tiers[t.value]
+        rows.append(
+            (t.value, t.label, count, None if count is None else round(100 * count / scored, 1))
+        )
+    return rows
 
 
 def tier_chart(summary: Summary) -> SafeString:
-    parts = [Bar(t.label, summary.tiers[t.value], TIER_COLORS[t.value]) for t in TIER_ORDER]
-    return stacked_share_bar(parts, title="Share of respondents per satisfaction tier")
+    title = "Share of respondents per satisfaction tier"
+    if any(n is None for n in summary.tiers.values()):
+        return mark_safe(f'<p class="muted">{title}: hidden, fewer than 5 in a tier.</p>')
+    parts = [Bar(t.label, summary.tiers[t.value] or 0, TIER_COLORS[t.value]) for t in TIER_ORDER]
+    return stacked_share_bar(parts, title=title)
 
 
 def weekly_score_chart(weeks: Sequence[Week], kind: str) -> SafeString:
@@ -45,5 +51,31 @@ def weekly_score_chart(weeks: Sequence[Week], kind: str) -> SafeString:
 
 
 def weekly_volume_chart(weeks: Sequence[Week]) -> SafeString:
-    points = [(w.start.strftime("%d %b"), float(w.responses)) for w in weeks]
+    points = [
+        (w.start.strftime("%d %b"), None if w.responses is None else float(w.responses))
+        for w in weeks
+    ]
     return line_chart(points, title="Responses per week")
+
+
+def reached_chart(steps: Sequence[Step]) -> SafeString:
+    """How many responses reached each question, in order: the survey's funnel."""
+    points = [(s.key, None if s.reached is None else float(s.reached)) for s in steps]
+    return line_chart(points, title="Responses reaching each question", label_every=1)
+
+
+STOP_COLORS = ("#0b5cad", "#17753a", "#8a6100", "#b3261e", "#5b3fa0")
+
+
+def stopped_chart(steps: Sequence[Step]) -> SafeString:
+    """Where unfinished responses stopped: the share whose last answer was each question."""
+    if any(step.stopped is None for step in steps):
+        return mark_safe(
+            '<p class="muted">Where unfinished responses stopped: hidden, '
+            "fewer than 5 at a question.</p>"
+        )
+    parts = [
+        Bar(f"{step.key}: {step.text}", step.stopped or 0, STOP_COLORS[i % len(STOP_COLORS)])
+        for i, step in enumerate(steps)
+    ]
+    return stacked_share_bar(parts, title="Where unfinished responses stopped")

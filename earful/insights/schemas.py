@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ScoreOut(Schema):
@@ -9,12 +9,19 @@ class ScoreOut(Schema):
 
 
 class TiersOut(Schema):
-    highly_satisfied: int
-    satisfied: int
-    dissatisfied: int
+    """Counts per tier; null when hidden (trustee surveys: fewer than 5 respondents)."""
+
+    highly_satisfied: int | None
+    satisfied: int | None
+    dissatisfied: int | None
 
 
 class SummaryOut(Schema):
-    responses: int
+    responses: int = Field(..., description="Responses with at least one answer, finished or not")
+    finished: int | None = Field(..., description="Of those, the finished ones")
+    unfinished: int | None = Field(..., description="Of those, the ones not finished (yet)")
+    suppressed: bool = Field(
+        ..., description="Trustee survey: some counts are null, groups of fewer than 5"
+    )
     score: ScoreOut
     tiers: TiersOut

@@ -15,6 +15,7 @@ def survey_dashboard(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = access_survey(request.member, survey_id)  # type: ignore[attr-defined]
     summary = selectors.survey_summary(survey)
     weeks = selectors.weekly_series(survey)
+    steps = selectors.drop_off(survey)
     context = {
         "survey": survey,
         "summary": summary,
@@ -24,6 +25,9 @@ def survey_dashboard(request: HttpRequest, survey_id: int) -> HttpResponse:
         "score_chart": charts.weekly_score_chart(weeks, survey.score_kind),
         "volume_chart": charts.weekly_volume_chart(weeks),
         "comments": selectors.latest_comments(survey),
+        "steps": steps,
+        "reached_chart": charts.reached_chart(steps),
+        "stopped_chart": charts.stopped_chart(steps),
         "min_scored": selectors.MIN_SCORED_PER_WEEK,
     }
     return render(request, "insights/survey_dashboard.html", context)

@@ -13,6 +13,7 @@ from earful.surveys.models import Survey
 from earful.surveys.schemas import (
     ResponseIn,
     ResponseOut,
+    ResponsePatch,
     SurveyIn,
     SurveyOut,
     SurveyPage,
@@ -42,6 +43,9 @@ def create_survey(request: HttpRequest, payload: SurveyIn) -> tuple[int, Survey]
         survey = services.create_survey(
             organization=member.organization,
             title=payload.title,
+            probe_text=payload.probe_text,
+            trust_mode=payload.trust_mode,
+            prize_draw=payload.prize_draw,
             questions=[q.spec() for q in payload.questions],
             created_by=member,
         )
@@ -62,7 +66,14 @@ def update_survey(request: HttpRequest, survey_id: int, payload: SurveyPatch) ->
     survey = selectors.access_survey(member, survey_id)
     questions = None if payload.questions is None else [q.spec() for q in payload.questions]
     try:
-        services.update_survey(survey=survey, title=payload.title, questions=questions)
+        services.update_survey(
+            survey=survey,
+            title=payload.title,
+            questions=questions,
+            probe_text=payload.probe_text,
+            trust_mode=payload.trust_mode,
+            prize_draw=payload.prize_draw,
+        )
     except services.SurveyInvalid as exc:
         raise _invalid(exc) from exc
     return selectors.access_survey(member, survey_id)
@@ -79,6 +90,26 @@ def publish_survey(request: HttpRequest, survey_id: int) -> Survey:
         raise _invalid(exc) from exc
 
 
+def _response_body(submission: services.Submission) -> dict:
+    stored = submission.response
+    return {
+        "id": str(stored.uid),
+        "survey": stored.survey.public_id,
+        "created": submission.created,
+        "submitted_at": stored.submitted_at,
+        "finished": stored.is_finished,
+        "finished_at": stored.finished_at,
+        "edits": stored.edits,
+        "score": stored.score,
+        "tier": stored.tier,
+        "probe": (
+            {"trigger": stored.probe_trigger, "question": stored.probe_question}
+            if stored.probe_due
+            else None
+        ),
+    }
+
+
 @public_router.post(
     "/surveys/{public_id}/responses", response={200: ResponseOut, 201: ResponseOut, 422: ErrorOut}
 )
@@ -88,8 +119,9 @@ def submit_response(
     payload: ResponseIn,
     idempotency_key: str = Header("", alias="Idempotency-Key"),
 ) -> tuple[int, dict]:
-    """Answer a published survey. Send an `Idempotency-Key`: a retry returns the stored response
-    (200) instead of storing a second one (201)."""
+    """Answer a published survey: all answers at once, or the first ones with
+    `"finished": false`. Send an `Idempotency-Key`: a retry returns the stored response (200)
+    instead of storing a second one (201)."""
     survey = selectors.public_survey(public_id)
     try:
         submission = services.submit_response(
@@ -98,16 +130,36 @@ def submit_response(
             key=idempotency_key,
             customer_ref=payload.customer or "",
             channel="api",
+            finished=payload.finished,
+            timings=payload.timings,
+            prize_draw=payload.prize_draw,
         )
     except services.SurveyInvalid as exc:
         raise _invalid(exc) from exc
-    stored = submission.response
-    body = {
-        "id": str(stored.uid),
-        "survey": public_id,
-        "created": submission.created,
-        "submitted_at": stored.submitted_at,
-        "score": stored.score,
-        "tier": stored.tier,
-    }
-    return (201 if submission.created else 200), body
+    return (201 if submission.created else 200), _response_body(submission)
+
+
+@public_router.patch(
+    "/surveys/{public_id}/responses/{response_id}", response={200: ResponseOut, 422: ErrorOut}
+)
+def update_response(
+    request: HttpRequest,
+    public_id: str,
+    response_id: str,
+    payload: ResponsePatch,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> dict:
+    """Merge more answers into a response, add the time spent, finish it. Each update needs its
+    own `Idempotency-Key`: a retried update is applied once (`"created": false` on the retry)."""
+    response = selectors.public_response(public_id, response_id)
+    try:
+        submission = services.update_response(
+            response=response,
+            key=idempotency_key,
+            answers=payload.answers,
+            timings=payload.timings,
+            finished=payload.finished,
+        )
+    except services.SurveyInvalid as exc:
+        raise _invalid(exc) from exc
+    return _response_body(submission)

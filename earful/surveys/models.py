@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from earful.core.models import OrgScoped, TimeStamped
+from earful.surveys.probing import probe_question
 from earful.surveys.scoring import SCORE_TYPES, QuestionType, Tier
 
 MAX_PUBLISHED_QUESTIONS = 5
@@ -22,6 +23,12 @@ class SurveyStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class TrustMode(models.TextChoices):
+    IDENTIFIED = "identified", "Identified: members see who answered"
+    PSEUDONYMOUS = "pseudonymous", "Pseudonymous: members see a stable code, not the customer"
+    TRUSTEE = "trustee", "Trustee: nobody in the organization sees who answered"
+
+
 class Survey(OrgScoped):
     title = models.CharField(max_length=200)
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
@@ -31,6 +38,17 @@ class Survey(OrgScoped):
     )
     intro = models.TextField(blank=True)
     thank_you = models.TextField(blank=True, default="Thank you! Your answer helps us improve.")
+    probe_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The follow-up question after a low, middling or hesitant answer; blank: default",
+    )
+    trust_mode = models.CharField(
+        max_length=12, choices=TrustMode.choices, default=TrustMode.IDENTIFIED
+    )
+    prize_draw = models.BooleanField(
+        default=False, help_text="Offer every respondent, whatever they answer, a prize-draw entry"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         "accounts.Member", null=True, blank=True, on_delete=models.SET_NULL
@@ -42,6 +60,14 @@ class Survey(OrgScoped):
     @property
     def is_published(self) -> bool:
         return self.status == SurveyStatus.PUBLISHED
+
+    @property
+    def keeps_identity_apart(self) -> bool:
+        return self.trust_mode != TrustMode.IDENTIFIED
+
+    @property
+    def is_trustee(self) -> bool:
+        return self.trust_mode == TrustMode.TRUSTEE
 
 
 class Question(TimeStamped):
@@ -89,6 +115,21 @@ class Response(OrgScoped):
     submitted_at = models.DateTimeField(default=timezone.now)
     score = models.SmallIntegerField(null=True, blank=True)
     tier = models.CharField(max_length=20, choices=Tier.choices, blank=True)
+    finished_at = models.DateTimeField(
+        null=True, blank=True, help_text="Null while the respondent has not finished"
+    )
+    edits = models.PositiveIntegerField(default=0, help_text="Answers changed after first set")
+    timings = models.JSONField(default=dict, blank=True, help_text="Milliseconds per question key")
+    furthest_position = models.SmallIntegerField(
+        null=True, blank=True, help_text="Position of the last question answered (drop-off)"
+    )
+    probe_trigger = models.CharField(
+        max_length=80, blank=True, help_text="Why the follow-up question was asked; blank: not"
+    )
+    probe_answer = models.TextField(blank=True)
+    respondent_code = models.CharField(
+        max_length=12, blank=True, help_text="Pseudonymous surveys: a stable code per customer"
+    )
 
     class Meta:
         constraints = [
@@ -100,6 +141,65 @@ class Response(OrgScoped):
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.uid}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def probe_due(self) -> bool:
+        return bool(self.probe_trigger) and not self.probe_answer
+
+    @property
+    def probe_question(self) -> str:
+        return probe_question(self.probe_trigger, self.survey.probe_text)
+
+
+class ResponseIdentity(models.Model):
+    """Who answered a pseudonymous or trustee survey, kept apart from the response.
+
+    Never joined into pages, exports, the API or webhooks; it exists for the customer's own
+    rights (export and deletion of their data) and for the contact budget."""
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    customer_ref = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"identity of response {self.response_id}"
+
+
+class PrizeDrawEntry(OrgScoped):
+    """One respondent's entry to a survey's prize draw. Deliberately not linked to the response:
+    what someone answered can never decide, or be found from, their entry."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="prize_entries")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    customer_ref = models.CharField(max_length=200, blank=True)
+    code = models.CharField(max_length=32, unique=True, default=new_public_id)
+
+    def __str__(self) -> str:
+        return f"entry {self.code} to {self.survey_id}"
+
+
+class ResponseUpdate(models.Model):
+    """One applied update of a response, by its client key: a retried update is applied once."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="updates")
+    key = models.CharField(max_length=200)
+    applied_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "key"], name="one_update_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}:{self.key}"
 
 
 class Answer(models.Model):

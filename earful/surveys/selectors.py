@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Count, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from earful.accounts.models import Member, Organization
-from earful.surveys.models import Survey, SurveyStatus
+from earful.surveys.models import Response, Survey, SurveyStatus
 
 
 def list_surveys(organization: Organization) -> QuerySet[Survey]:
@@ -32,4 +35,18 @@ def public_survey(public_id: str) -> Survey:
         Survey.objects.prefetch_related("questions"),
         public_id=public_id,
         status=SurveyStatus.PUBLISHED,
+    )
+
+
+def public_response(public_id: str, response_id: str) -> Response:
+    """A response to a published survey by its public UUID; anything else is 404."""
+    try:
+        uid = uuid.UUID(response_id)
+    except ValueError as exc:
+        raise Http404 from exc
+    return get_object_or_404(
+        Response.objects.select_related("survey"),
+        uid=uid,
+        survey__public_id=public_id,
+        survey__status=SurveyStatus.PUBLISHED,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +13,9 @@ FieldErrors = list[tuple[str, str]]
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_TEXT = 5000
 MAX_CHOICES = 20
+MAX_TIMING_MS = 3_600_000
+PROBE_KEY = "probe"  # the follow-up question's answer key
+RESERVED_KEYS = frozenset({PROBE_KEY})
 
 
 @dataclass
@@ -34,6 +37,8 @@ def check_questions(specs: Sequence[QuestionSpec]) -> FieldErrors:
         where = f"questions.{i}"
         if not _KEY.match(spec.key):
             errors.append((f"{where}.key", "lowercase letters, digits and _, starting a letter"))
+        elif spec.key in RESERVED_KEYS:
+            errors.append((f"{where}.key", f"'{spec.key}' is reserved for the follow-up question"))
         elif spec.key in taken:
             errors.append((f"{where}.key", f"'{spec.key}' is used twice"))
         taken.add(spec.key)
@@ -87,27 +92,55 @@ def _check_comment(value: Any) -> str | None:
     return None
 
 
-def check_answers(specs: Sequence[QuestionSpec], answers: Mapping[str, Any]) -> FieldErrors:
-    """Every key known, every value of the right type and range, required ones present."""
+def check_values(specs: Sequence[QuestionSpec], answers: Mapping[str, Any]) -> FieldErrors:
+    """Every key known, every given value of the right type and range. Empty values clear."""
     by_key = {spec.key: spec for spec in specs}
     comment_keys = {f"{s.key}_comment": s for s in specs if s.comment}
     errors: FieldErrors = []
     for key, value in answers.items():
         if key in by_key:
-            reason = None if _empty(value) else _check_value(by_key[key], value)
+            reason = None if is_empty(value) else _check_value(by_key[key], value)
         elif key in comment_keys:
             reason = None if value is None else _check_comment(value)
         else:
             reason = "unknown question"
         if reason:
             errors.append((f"answers.{key}", reason))
-    for spec in specs:
-        if spec.required and _empty(answers.get(spec.key)):
-            errors.append((f"answers.{spec.key}", "required"))
-    if not errors and all(_empty(v) for v in answers.values()):
+    return errors
+
+
+def check_required(specs: Sequence[QuestionSpec], answers: Mapping[str, Any]) -> FieldErrors:
+    return [
+        (f"answers.{s.key}", "required")
+        for s in specs
+        if s.required and is_empty(answers.get(s.key))
+    ]
+
+
+def check_answers(
+    specs: Sequence[QuestionSpec], answers: Mapping[str, Any], *, finished: bool = True
+) -> FieldErrors:
+    """A new response: values valid, at least one answer, required ones present when finished."""
+    errors = check_values(specs, answers)
+    if finished:
+        errors.extend(check_required(specs, answers))
+    if not errors and all(is_empty(v) for v in answers.values()):
         errors.append(("answers", "answer at least one question"))
     return errors
 
 
-def _empty(value: Any) -> bool:
+def check_timings(keys: Collection[str], timings: Mapping[str, Any]) -> FieldErrors:
+    """Time spent per question: known keys, whole milliseconds from 0 to one hour."""
+    errors: FieldErrors = []
+    for key, value in timings.items():
+        if key not in keys:
+            errors.append((f"timings.{key}", "unknown question"))
+        elif not _is_int(value) or not 0 <= value <= MAX_TIMING_MS:
+            errors.append(
+                (f"timings.{key}", f"must be whole milliseconds from 0 to {MAX_TIMING_MS}")
+            )
+    return errors
+
+
+def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []

@@ -30,7 +30,7 @@ def test_the_dashboard_shows_the_score_tiers_charts_and_latest_comments(alice):
     assert "Highly satisfied (4)" in html
     assert "Satisfied (2)" in html
     assert "Dissatisfied (2)" in html
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4  # tiers, score and volume per week, drop-off
     assert "The fitting room was tiny" in html
 
 

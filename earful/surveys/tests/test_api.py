@@ -231,8 +231,11 @@ def test_the_summary_gives_nps_and_the_three_tiers(alice):
     summary = alice.api.get(f"/api/v1/surveys/{survey.pk}/summary").json()
     assert summary == {
         "responses": 8,
+        "finished": 8,
+        "unfinished": 0,
         "score": {"kind": "nps", "value": 14.3},  # (3 - 2) / 7
         "tiers": {"highly_satisfied": 3, "satisfied": 2, "dissatisfied": 2},
+        "suppressed": False,
     }
 
 

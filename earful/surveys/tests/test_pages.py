@@ -23,13 +23,13 @@ def test_a_customer_answers_on_the_page_and_sees_the_thank_you_page(alice):
     survey = make_survey(alice.organization)
     posted = Client().post(
         f"/s/{survey.public_id}/",
-        {"idempotency_key": "page-1", "nps": "4", "nps_comment": "Slow replies", "plan": "Free"},
+        {"idempotency_key": "page-1", "nps": "10", "nps_comment": "Quick replies", "plan": "Free"},
     )
     assert posted.status_code == 302
     assert posted["Location"] == f"/s/{survey.public_id}/thanks/"
     assert Client().get(posted["Location"]).status_code == 200
     response = Response.objects.get()
-    assert (response.score, response.tier) == (4, "dissatisfied")
+    assert (response.score, response.tier) == (10, "highly_satisfied")
 
 
 def test_a_double_submitted_form_is_stored_once(alice):

@@ -1,4 +1,5 @@
-"""The respondent's pages: the survey form behind its public link, and the thank-you page."""
+"""The respondent's pages: the survey form behind its public link, the follow-up question,
+and the thank-you page."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from earful.surveys import selectors, services
 from earful.surveys.forms import answers_from_form
 from earful.surveys.models import Survey
+from earful.surveys.validation import MAX_TEXT, PROBE_KEY
 
 NPS_HINTS = ("Not at all likely", "Extremely likely")
 
@@ -39,13 +41,37 @@ def respond(request: HttpRequest, public_id: str) -> HttpResponse:
     key = request.POST.get("idempotency_key", "")
     answers = answers_from_form(list(survey.questions.all()), request.POST)
     try:
-        services.submit_response(
-            survey=survey, answers=answers, key=key, customer_ref=request.GET.get("c", "")
-        )
+        stored = services.submit_response(
+            survey=survey,
+            answers=answers,
+            key=key,
+            customer_ref=request.GET.get("c", ""),
+            prize_draw=request.POST.get("prize_draw") == "on",
+        ).response
     except services.SurveyInvalid as exc:
         errors = {field.removeprefix("answers."): message for field, message in exc.errors}
         return _render_form(request, survey, key=key, errors=errors, status=422)
+    if stored.probe_due:
+        return redirect("public:follow_up", public_id=public_id, response_id=stored.uid)
     return redirect("public:thanks", public_id=public_id)
+
+
+@csrf_exempt  # as `respond`
+@require_http_methods(["GET", "POST"])
+def follow_up(request: HttpRequest, public_id: str, response_id: str) -> HttpResponse:
+    """The one follow-up question after a low, middling or hesitant answer; skipping is fine."""
+    response = selectors.public_response(public_id, str(response_id))
+    if request.method == "POST" and response.probe_due:
+        words = request.POST.get("probe", "")[:MAX_TEXT]
+        services.update_response(
+            response=response,
+            key=request.POST.get("idempotency_key", "") or uuid.uuid4().hex,
+            answers={PROBE_KEY: words},
+        )
+    if request.method == "POST" or not response.probe_due:
+        return redirect("public:thanks", public_id=public_id)
+    context = {"survey": response.survey, "response": response, "key": uuid.uuid4().hex}
+    return render(request, "surveys/follow_up.html", context)
 
 
 def thanks(request: HttpRequest, public_id: str) -> HttpResponse:
