@@ -9,8 +9,10 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from earful.accounts.access import TokenAuth
 from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
+from earful.customers.api import events_router
 from earful.customers.api import router as customers_router
 from earful.insights.api import router as insights_router
+from earful.outreach.api import router as outreach_router
 from earful.surveys.api import public_router
 from earful.surveys.api import router as surveys_router
 from earful.widget.api import router as widget_router
@@ -28,7 +30,9 @@ api = NinjaAPI(
 )
 api.add_router("/surveys", surveys_router)
 api.add_router("/surveys", insights_router)
+api.add_router("/surveys", outreach_router)
 api.add_router("/customers", customers_router)
+api.add_router("/events", events_router)
 api.add_router("/public", public_router, auth=None)
 api.add_router("/public", widget_router, auth=None)
 

@@ -8,8 +8,10 @@ urlpatterns = [
     path("", include("earful.accounts.urls")),
     path("", include("earful.insights.urls")),
     path("surveys/", include("earful.surveys.urls")),
+    path("surveys/", include("earful.outreach.urls")),
     path("customers/", include("earful.customers.urls")),
     path("s/", include("earful.surveys.public_urls")),
+    path("i/", include("earful.outreach.public_urls")),
     path("", include("earful.widget.urls")),
     path("api/v1/", api.urls),
 ]

@@ -9,10 +9,18 @@ from earful.accounts.access import api_member
 from earful.accounts.roles import Permission
 from earful.core.api_errors import ApiInvalid, ErrorOut
 from earful.customers import selectors, services
-from earful.customers.models import Customer
-from earful.customers.schemas import CustomerIn, CustomerOut, ImportReportOut
+from earful.customers.models import Customer, CustomerEvent
+from earful.customers.schemas import (
+    CustomerIn,
+    CustomerOut,
+    EventImportReportOut,
+    EventIn,
+    EventOut,
+    ImportReportOut,
+)
 
 router = Router(tags=["customers"])
+events_router = Router(tags=["events"])
 
 
 class ListParams(Schema):
@@ -72,3 +80,37 @@ def import_customers(
 def get_customer(request: HttpRequest, customer_id: int) -> Customer:
     member = api_member(request, Permission.VIEW_CUSTOMERS)
     return selectors.access_customer(member, customer_id)
+
+
+@events_router.post("", response={200: EventOut, 201: EventOut, 422: ErrorOut})
+def record_event(request: HttpRequest, payload: EventIn) -> tuple[int, CustomerEvent]:
+    """Records what a customer did (201), or returns the event stored with the same key (200)."""
+    member = api_member(request, Permission.IMPORT_CUSTOMERS)
+    try:
+        event, created = services.record_event(
+            organization=member.organization, data=payload.dict()
+        )
+    except services.EventInvalid as exc:
+        raise ApiInvalid((e.field, e.message) for e in exc.errors) from exc
+    return (201 if created else 200), event
+
+
+@events_router.post(
+    "/import", response={200: EventImportReportOut, 422: EventImportReportOut | ErrorOut}
+)
+def import_events(
+    request: HttpRequest, file: File[UploadedFile], skip_invalid: bool = False
+) -> tuple[int, dict]:
+    """Upload a CSV of events (customer, name, occurred_at, key). All-or-nothing by default."""
+    member = api_member(request, Permission.IMPORT_CUSTOMERS)
+    stream = io.TextIOWrapper(file.file, encoding="utf-8-sig")  # type: ignore[type-var]
+    try:
+        report = services.import_events(
+            organization=member.organization,
+            rows=services.read_event_csv(stream),
+            skip_invalid=skip_invalid,
+        )
+    except services.CsvInvalid as exc:
+        raise ApiInvalid([("file", str(exc).removeprefix("file: "))]) from exc
+    body = {**report.__dict__, "rejected": report.rejected_rows}
+    return (200 if report.applied else 422), body

@@ -40,3 +40,30 @@ class Customer(OrgScoped):
 
     def __str__(self) -> str:
         return self.name or self.email or self.external_id
+
+
+class CustomerEvent(OrgScoped):
+    """Something a customer did (`purchase`, `ticket_closed`...); journeys start surveys from it."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
+    name = models.CharField(max_length=100)
+    occurred_at = models.DateTimeField()
+    key = models.CharField(
+        max_length=200, blank=True, help_text="Idempotency key: a retry with it adds nothing"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "key"],
+                condition=~models.Q(key=""),
+                name="customer_event_key_per_org",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "name", "occurred_at"]),
+            models.Index(fields=["customer", "name", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.occurred_at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ninja import Field, Schema
@@ -36,6 +37,29 @@ class ImportReportOut(Schema):
     applied: bool
     created: int
     updated: int
+    unchanged: int
+    rejected: int
+    errors: list[RowErrorOut]
+
+
+class EventIn(Schema):
+    customer: str = Field(..., description="The customer's external id")
+    name: str = Field(..., description="What happened: purchase, first_purchase, ticket_closed")
+    occurred_at: str = Field(..., description="ISO 8601; without an offset it is read as UTC")
+    key: str = Field("", description="Idempotency key: a retry with the same key adds nothing")
+
+
+class EventOut(Schema):
+    id: int
+    customer: str = Field(..., alias="customer.external_id")
+    name: str
+    occurred_at: datetime
+    key: str
+
+
+class EventImportReportOut(Schema):
+    applied: bool
+    created: int
     unchanged: int
     rejected: int
     errors: list[RowErrorOut]

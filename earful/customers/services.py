@@ -9,15 +9,18 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from earful.accounts.models import Organization
-from earful.customers.models import Account, Customer
+from earful.customers.models import Account, Customer, CustomerEvent
+from earful.customers.signals import events_recorded
 from earful.customers.validation import (
     CustomerRecord,
+    EventRecord,
     FieldError,
     clean_customer,
+    clean_event,
     record_from_csv_row,
 )
 
@@ -177,5 +180,174 @@ def read_customer_csv(stream: io.TextIOBase | Iterable[str]) -> Iterator[dict[st
     try:
         for row in reader:
             yield record_from_csv_row({(k or "").strip() or "": v for k, v in row.items()})
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise CsvInvalid(f"file: unreadable at line {reader.line_num} ({exc})") from None
+
+
+# Customer events -------------------------------------------------------------------------------
+
+
+class EventInvalid(ValueError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+def _announce_events(organization: Organization) -> None:
+    """After commit, tells listeners (journeys) that this organization has new events."""
+    transaction.on_commit(
+        lambda: events_recorded.send(sender=CustomerEvent, organization_id=organization.pk)
+    )
+
+
+def record_event(*, organization: Organization, data: dict[str, Any]) -> tuple[CustomerEvent, bool]:
+    """Records what a customer did. Idempotent on `key`: a retry returns the stored event.
+
+    Returns (event, created). Raises EventInvalid for a bad record or an unknown customer.
+    """
+    record, errors = clean_event(data)
+    if record is None:
+        raise EventInvalid(errors)
+    customer = Customer.objects.filter(
+        organization=organization, external_id=record.customer
+    ).first()
+    if customer is None:
+        raise EventInvalid([FieldError("customer", f"unknown customer '{record.customer}'")])
+    if record.key:
+        stored = CustomerEvent.objects.filter(organization=organization, key=record.key).first()
+        if stored is not None:
+            return stored, False
+    try:
+        with transaction.atomic():
+            event = CustomerEvent.objects.create(
+                organization=organization,
+                customer=customer,
+                name=record.name,
+                occurred_at=record.occurred_at,
+                key=record.key,
+            )
+            _announce_events(organization)
+    except IntegrityError:  # the same key, committed by a concurrent retry
+        return CustomerEvent.objects.get(organization=organization, key=record.key), False
+    return event, True
+
+
+@dataclass
+class EventImportReport:
+    created: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    applied: bool = True
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+def _clean_event_rows(
+    organization: Organization,
+    rows: Iterable[dict[str, Any]],
+    report: EventImportReport,
+    progress: Callable[[int], None] | None,
+) -> list[tuple[int, EventRecord]]:
+    records: list[tuple[int, EventRecord]] = []
+    for number, data in enumerate(rows, start=1):
+        record, errors = clean_event(data)
+        report.errors.extend(RowError(number, e.field, e.message) for e in errors)
+        if record is not None:
+            records.append((number, record))
+        if progress:
+            progress(number)
+    known: set[str] = set()
+    for start in range(0, len(records), BATCH_SIZE):
+        refs = {r.customer for _, r in records[start : start + BATCH_SIZE]}
+        known |= set(
+            Customer.objects.filter(organization=organization, external_id__in=refs).values_list(
+                "external_id", flat=True
+            )
+        )
+    for number, record in records:
+        if record.customer not in known:
+            report.errors.append(
+                RowError(number, "customer", f"unknown customer '{record.customer}'")
+            )
+    bad = {e.row for e in report.errors}
+    return [(n, r) for n, r in records if n not in bad]
+
+
+def _write_event_batch(
+    organization: Organization, records: list[EventRecord], report: EventImportReport
+) -> None:
+    customers = dict(
+        Customer.objects.filter(
+            organization=organization, external_id__in={r.customer for r in records}
+        ).values_list("external_id", "pk")
+    )
+    keys = {r.key for r in records if r.key}
+    stored = set(
+        CustomerEvent.objects.filter(organization=organization, key__in=keys).values_list(
+            "key", flat=True
+        )
+    )
+    seen: set[str] = set()
+    new = []
+    for record in records:
+        if record.key and (record.key in stored or record.key in seen):
+            report.unchanged += 1
+            continue
+        seen.add(record.key)
+        new.append(
+            CustomerEvent(
+                organization=organization,
+                customer_id=customers[record.customer],
+                name=record.name,
+                occurred_at=record.occurred_at,
+                key=record.key,
+            )
+        )
+    CustomerEvent.objects.bulk_create(new)
+    report.created += len(new)
+
+
+def import_events(
+    *,
+    organization: Organization,
+    rows: Iterable[dict[str, Any]],
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> EventImportReport:
+    """Validates every row (customer, name, occurred_at, key), then adds the events.
+
+    All or nothing unless `skip_invalid`. A row whose key is already stored is unchanged, so a
+    rerun of the same file adds nothing; rows without a key are always added.
+    """
+    report = EventImportReport()
+    valid = _clean_event_rows(organization, rows, report, progress)
+    if report.errors and not skip_invalid:
+        report.applied = False
+        return report
+    with transaction.atomic():
+        for start in range(0, len(valid), BATCH_SIZE):
+            _write_event_batch(
+                organization, [r for _, r in valid[start : start + BATCH_SIZE]], report
+            )
+        if report.created:
+            _announce_events(organization)
+    return report
+
+
+def read_event_csv(stream: io.TextIOBase | Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Rows of an events CSV; the header must name customer, name and occurred_at columns."""
+    reader = csv.DictReader(stream)  # type: ignore[arg-type]
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise CsvInvalid(f"file: not a readable CSV ({exc})") from None
+    missing = [c for c in ("customer", "name", "occurred_at") if c not in header]
+    if missing:
+        raise CsvInvalid(f"file: the header row must have the columns {', '.join(missing)}")
+    try:
+        for row in reader:
+            yield {(k or "").strip(): (v or "").strip() for k, v in row.items()}
     except (csv.Error, UnicodeDecodeError) as exc:
         raise CsvInvalid(f"file: unreadable at line {reader.line_num} ({exc})") from None

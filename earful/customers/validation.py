@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -98,3 +99,48 @@ def record_from_csv_row(row: dict[str, str | None]) -> dict[str, Any]:
         if key and key.strip() not in CORE_FIELDS and value not in (None, "")
     }
     return data
+
+
+_EVENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    customer: str
+    name: str
+    occurred_at: datetime
+    key: str = ""
+
+
+def _moment(value: Any) -> datetime | None:
+    """An aware datetime from ISO 8601 text (or a datetime); a naive one is read as UTC."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def clean_event(data: dict[str, Any]) -> tuple[EventRecord | None, list[FieldError]]:
+    """Checks one customer event: {customer, name, occurred_at, key?}."""
+    errors = []
+    customer, name, key = _text(data, "customer"), _text(data, "name"), _text(data, "key")
+    if not customer:
+        errors.append(FieldError("customer", "required (the customer's external id)"))
+    if not _EVENT_NAME.match(name):
+        errors.append(
+            FieldError("name", "required: letters, digits, _ . : - (at most 100), e.g. purchase")
+        )
+    occurred_at = _moment(data.get("occurred_at")) if data.get("occurred_at") else None
+    if occurred_at is None:
+        errors.append(
+            FieldError("occurred_at", "required: an ISO 8601 time, e.g. 2025-03-01T14:30:00Z")
+        )
+    if len(key) > 200:
+        errors.append(FieldError("key", "at most 200 characters"))
+    if errors or occurred_at is None:
+        return None, errors
+    return EventRecord(customer=customer, name=name, occurred_at=occurred_at, key=key), []

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from earful.outreach import views
+
+app_name = "outreach"
+urlpatterns = [
+    path("<int:survey_id>/invitations/", views.survey_invitations, name="invitations"),
+]
