@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test check fmt openapi clean
+.PHONY: install demo serve test check fmt openapi bench-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ fmt: install
 
 openapi: install
 	$(BIN)/earful openapi --out docs/api/openapi.json
+
+# The load generator bench/answer_endpoint.py drives (Debian/Ubuntu; run as root or with sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+bench-tools:
+	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y wrk; }
 
 clean:
 	rm -rf $(VENV) data/*.sqlite3* staticfiles

@@ -12,6 +12,9 @@ from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
 from earful.customers.api import events_router
 from earful.customers.api import router as customers_router
 from earful.insights.api import router as insights_router
+from earful.insights.api import themes_router
+from earful.insights.api_feedback import router as feedback_router
+from earful.insights.api_stats import router as insights_stats_router
 from earful.outreach.api import router as outreach_router
 from earful.surveys.api import public_router
 from earful.surveys.api import router as surveys_router
@@ -32,6 +35,9 @@ api.add_router("/surveys", surveys_router)
 api.add_router("/surveys", insights_router)
 api.add_router("/surveys", outreach_router)
 api.add_router("/customers", customers_router)
+api.add_router("/insights", insights_stats_router)
+api.add_router("/feedback", feedback_router)
+api.add_router("/themes", themes_router)
 api.add_router("/events", events_router)
 api.add_router("/public", public_router, auth=None)
 api.add_router("/public", widget_router, auth=None)

@@ -4,8 +4,24 @@ earful serve                      run the web server (gunicorn) on 127.0.0.1:800
 earful createorg --name N --owner-email E
 earful seed-demo                  load the demo organization (rerun: no duplicates)
 earful import customers FILE --org SLUG
+earful import events FILE --org SLUG
+                                  customer events for journeys (customer,name,occurred_at,key)
 earful openapi --out FILE | --check FILE
-earful worker                     run the background task worker
+earful worker                     run the background task worker (it also analyzes any
+                                  feedback left pending, every EARFUL_ENRICH_SWEEP_SECONDS)
+earful expand-answers [--every N] write the Answer rows of accepted answers still without
+                                  them (the worker does it as answers arrive)
+earful outreach-sweep [--every N] periodic outreach: re-queue stuck sends, mark answered
+                                  invitations, reminders, journey triggers, due sends
+earful simulate-contacts --days 90 [--org SLUG]
+                                  what the contact budget would send; writes nothing
+earful enrich [--org SLUG] [--all] [--every N]
+                                  analyze feedback not analyzed yet (sentiment, hesitancy)
+earful refresh-themes --org SLUG  find the organization's themes again (keeps renames,
+                                  merges and splits)
+earful analyze IN.csv --text-column COL [--id-column ID] [--score-column S] --out OUT.csv
+                                  sentiment, theme and hesitancy for every row of any CSV
+earful train-sentiment            refit the sentiment weights from ../shared/data (developers)
 earful <any manage.py command>    migrate, createsuperuser, shell, ...
 """
 
@@ -50,6 +66,24 @@ def openapi(args: list[str]) -> int:
     return 2
 
 
+def _start_enrichment_sweeps(args: list[str]) -> None:
+    """`earful worker` also runs the enrichment sweep in a thread, every
+    EARFUL_ENRICH_SWEEP_SECONDS (0: never): it analyzes feedback whose task was lost. Not in
+    the autoreloader's parent process (it only restarts the child), nor with --batch."""
+    import django
+    from django.conf import settings
+
+    django.setup()
+    from earful.core import env
+
+    every = env.get_int("EARFUL_ENRICH_SWEEP_SECONDS", 300, minimum=0)
+    reload = "--reload" in args or (settings.DEBUG and "--no-reload" not in args)
+    if every and "--batch" not in args and (not reload or os.environ.get("RUN_MAIN") == "true"):
+        from earful.insights.services.enrichment import start_sweeper
+
+        start_sweeper(every=every)
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earful.settings")
     args = list(sys.argv[1:] if argv is None else argv)
@@ -58,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args or (args[0] in {"-h", "--help", "help"} and len(args) == 1):
         print(__doc__)
         args = ["help"]
+    if args[0] == "worker":
+        _start_enrichment_sweeps(args[1:])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["earful", *_command_name(args)])

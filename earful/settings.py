@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "earful.widget.middleware.WidgetCorsMiddleware",
     "earful.core.ratelimit.AbuseLimitMiddleware",
+    "earful.surveys.middleware.PublicAnswerMiddleware",  # answers skip the middleware below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

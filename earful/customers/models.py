@@ -29,6 +29,9 @@ class Customer(OrgScoped):
         Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="customers"
     )
     attributes = models.JSONField(default=dict, blank=True)
+    unsubscribed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Asked to receive no more messages; Earful sends none"
+    )
 
     class Meta:
         constraints = [

@@ -31,3 +31,7 @@ def customer_by_external_id(organization_id: int, external_id: str) -> Customer 
     if not external_id:
         return None
     return Customer.objects.filter(organization_id=organization_id, external_id=external_id).first()
+
+
+def customer_by_id(organization_id: int, customer_id: int) -> Customer | None:
+    return Customer.objects.filter(organization_id=organization_id, pk=customer_id).first()

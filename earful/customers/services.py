@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
@@ -162,6 +163,17 @@ def upsert_customer(*, organization: Organization, data: dict[str, Any]) -> tupl
     report = import_customers(organization=organization, rows=[data])
     customer = Customer.objects.get(organization=organization, external_id=record.external_id)
     return customer, report.created == 1
+
+
+def unsubscribe_customer(*, customer: Customer, now: datetime | None = None) -> Customer:
+    """The customer asked for no more messages: from now on Earful sends them none.
+
+    Idempotent: a second request keeps the first time."""
+    Customer.objects.filter(pk=customer.pk, unsubscribed_at__isnull=True).update(
+        unsubscribed_at=now or timezone.now()
+    )
+    customer.refresh_from_db(fields=["unsubscribed_at"])
+    return customer
 
 
 class CsvInvalid(ValueError):

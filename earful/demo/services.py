@@ -27,8 +27,14 @@ from earful.demo.responses import (
     new_deck,
     plan_responses,
 )
+from earful.demo.translations import FRENCH, LANGUAGE
 from earful.surveys.models import Response, Survey
-from earful.surveys.services import create_survey, publish_survey, submit_response
+from earful.surveys.services import (
+    create_survey,
+    publish_survey,
+    submit_response,
+    translate_survey,
+)
 
 SLUG = "demo"
 NAME = "Northwind Apparel"
@@ -109,7 +115,13 @@ def _demo_survey(
             questions=demo.questions,
             created_by=owner,
         )
-    return publish_survey(survey=survey, published_at=now - timedelta(days=380))
+    survey = publish_survey(survey=survey, published_at=now - timedelta(days=380))
+    if demo.slug in FRENCH and LANGUAGE not in survey.spoken_languages:
+        wording, questions = FRENCH[demo.slug]
+        survey = translate_survey(
+            survey=survey, language=LANGUAGE, wording=wording, questions=questions
+        )
+    return survey
 
 
 def _submit(survey: Survey, planned: list[PlannedResponse], progress: ProgressCallback) -> int:

@@ -13,8 +13,19 @@ class Channel(models.TextChoices):
     IDEA = "idea", "Idea"
 
 
+class Sentiment(models.TextChoices):
+    NEGATIVE = "negative", "Negative"
+    NEUTRAL = "neutral", "Neutral"
+    POSITIVE = "positive", "Positive"
+
+
 class FeedbackItem(OrgScoped):
-    """Every customer voice in one shape: the unit that enrichment, themes and trends read."""
+    """Every customer voice in one shape: the unit that enrichment, themes and trends read.
+
+    Enrichment (earful/insights/services/enrichment.py) fills the fields below `score_scale`
+    in the background after the item is recorded; until then `analyzed_at` is NULL (pending).
+    `analyzed_at` set with a blank `sentiment` means enrichment gave up on the item.
+    """
 
     channel = models.CharField(max_length=20, choices=Channel.choices)
     source_key = models.CharField(
@@ -25,8 +36,26 @@ class FeedbackItem(OrgScoped):
     )
     text = models.TextField()
     score = models.SmallIntegerField(null=True, blank=True)
+    score_scale = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text=(
+            "The range of `score` as LOW-HIGH: 0-10 (NPS), 1-5 (CSAT, stars), 1-7 (CES). Blank: "
+            "enrichment derives it (a survey item from its question, a review is 1-5 stars)"
+        ),
+    )
     received_at = models.DateTimeField(db_index=True)
     analyzed_at = models.DateTimeField(null=True, blank=True)
+    sentiment = models.CharField(max_length=10, choices=Sentiment.choices, blank=True)
+    sentiment_score = models.FloatField(
+        null=True, blank=True, help_text="P(positive) - P(negative), from -1 to 1"
+    )
+    hesitant = models.BooleanField(null=True, blank=True)
+    hesitancy_reason = models.CharField(
+        max_length=300, blank=True, help_text='"code: explanation" when hesitant, else blank'
+    )
+    enrichment_attempts = models.PositiveSmallIntegerField(default=0)
+    enrichment_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [
@@ -34,7 +63,29 @@ class FeedbackItem(OrgScoped):
                 fields=["organization", "source_key"], name="feedback_source_key_per_org"
             )
         ]
-        indexes = [models.Index(fields=["organization", "channel", "received_at"])]
+        indexes = [
+            models.Index(fields=["organization", "channel", "received_at"]),
+            # The enrichment sweep and the pending counts read only the rows not analyzed yet.
+            models.Index(
+                fields=["organization", "id"],
+                condition=models.Q(analyzed_at__isnull=True),
+                name="feedback_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def hesitancy_code(self) -> str:
+        """The reason's code (`hedging`, `ambivalent` ...), blank when not hesitant."""
+        return self.hesitancy_reason.split(":", 1)[0] if self.hesitancy_reason else ""
+
+    @property
+    def hesitancy_explanation(self) -> str:
+        """The reason in words, for people ("a satisfied score (9 of 0-10) but ...")."""
+        return self.hesitancy_reason.split(":", 1)[-1].strip()
+
+    @property
+    def enrichment_gave_up(self) -> bool:
+        return self.analyzed_at is not None and not self.sentiment

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -79,3 +81,178 @@ def stopped_chart(steps: Sequence[Step]) -> SafeString:
         for i, step in enumerate(steps)
     ]
     return stacked_share_bar(parts, title="Where unfinished responses stopped")
+
+
+# ---- the insights pages (overview, themes, drivers, movement): every mark can be a link ----
+
+INK, MUTED, LINE, ACCENT = "#1b1f24", "#4a5563", "#d5dae1", "#0b5cad"
+TIER_LABELS = {
+    "dissatisfied": "Dissatisfied",
+    "satisfied": "Satisfied",
+    "highly_satisfied": "Highly satisfied",
+}
+
+
+def _doc(title: str, width: int, height: int, body: str, *, css: str = "") -> SafeString:
+    return mark_safe(  # every interpolated label is escaped by the callers
+        f'<svg role="img" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
+        f'aria-label="{escape(title)}" class="{css}"><title>{escape(title)}</title>{body}</svg>'
+    )
+
+
+def _linked(href: str | None, body: str) -> str:
+    return f'<a href="{escape(href)}">{body}</a>' if href else body
+
+
+def sparkline(values: Sequence[float | None], *, title: str, width: int = 120) -> SafeString:
+    """A small line of weekly values with no axes, the last point marked; None leaves a gap."""
+    height, pad = 28, 3
+    known = [v for v in values if v is not None]
+    if not known:
+        return mark_safe('<span class="muted">no data</span>')
+    high = max(max(known), 1.0)
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    path, pen_up, last = [], True, ""
+    for i, value in enumerate(values):
+        if value is None:
+            pen_up = True
+            continue
+        x, y = pad + i * step, height - pad - (height - 2 * pad) * value / high
+        path.append(f"{'M' if pen_up else 'L'}{x:.1f},{y:.1f}")
+        pen_up, last = False, f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{ACCENT}"/>'
+    line = f'<path d="{" ".join(path)}" fill="none" stroke="{ACCENT}" stroke-width="1.5"/>'
+    return _doc(title, width, height, line + last, css="spark")
+
+
+def weekly_bars(
+    points: Sequence[tuple[str, float | None, str | None]], *, title: str, width: int = 640
+) -> SafeString:
+    """Vertical bars per week (label, value, link); a bar links to the week's comments."""
+    height, base, pad = 180, 150, 12
+    known = [v for _, v, _ in points if v is not None]
+    if not known or max(known) <= 0:
+        return mark_safe(f'<p class="muted">{escape(title)}: no data yet.</p>')
+    high, step = max(known), (width - 2 * pad) / max(len(points), 1)
+    marks = []
+    for i, (label, value, href) in enumerate(points):
+        x = pad + i * step
+        if value:
+            h = (base - pad) * value / high
+            bar = (
+                f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{step - 4:.1f}" '
+                f'height="{h:.1f}" fill="{ACCENT}"><title>{escape(label)}: {value:g}</title></rect>'
+                f'<text x="{x + step / 2:.1f}" y="{base - h - 3:.1f}" text-anchor="middle">'
+                f"{value:g}</text>"
+            )
+            marks.append(_linked(href, bar))
+        if i % 2 == 0 or len(points) <= 8:
+            marks.append(
+                f'<text x="{x + step / 2:.1f}" y="{height - 12}" text-anchor="middle">'
+                f"{escape(label)}</text>"
+            )
+    axis = f'<line x1="{pad}" x2="{width - pad}" y1="{base}" y2="{base}" stroke="{LINE}"/>'
+    return _doc(title, width, height, axis + "".join(marks))
+
+
+@dataclass(frozen=True)
+class Whisker:
+    """One driver: its weight (percent) with the interval, and whether it is clear of noise."""
+
+    label: str
+    value: float
+    low: float
+    high: float
+    clear: bool
+    href: str | None = None
+
+
+def driver_chart(rows: Sequence[Whisker], *, title: str, width: int = 640) -> SafeString:
+    """Horizontal bars of relative weights with their 95% interval as whiskers; a driver not
+    clear of noise is drawn pale."""
+    if not rows:
+        return mark_safe(f'<p class="muted">{escape(title)}: nothing to rank yet.</p>')
+    row_h, left, right = 30, 220, 40
+    height = row_h * len(rows) + 24
+    top = max(max(r.high for r in rows), max(r.value for r in rows), 1.0)
+    scale = (width - left - right) / top
+
+    def x(v: float) -> float:
+        return left + v * scale
+
+    marks = []
+    for i, r in enumerate(rows):
+        y = 8 + i * row_h
+        fill = ACCENT if r.clear else "#a9c4e2"
+        label = r.label if len(r.label) <= 34 else r.label[:33] + "…"
+        marks.append(
+            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{escape(label)}</text>'
+            + _linked(
+                r.href,
+                f'<rect x="{left}" y="{y + 4}" width="{max(x(r.value) - left, 1):.1f}" '
+                f'height="14" fill="{fill}"><title>{escape(r.label)}: {r.value:.1f}% '
+                f"(95% interval {r.low:.1f} to {r.high:.1f}%)</title></rect>",
+            )
+            + f'<line x1="{x(r.low):.1f}" x2="{x(r.high):.1f}" y1="{y + 11}" y2="{y + 11}" '
+            f'stroke="{INK}" stroke-width="1.5"/>'
+            f'<line x1="{x(r.low):.1f}" x2="{x(r.low):.1f}" y1="{y + 6}" y2="{y + 16}" '
+            f'stroke="{INK}"/><line x1="{x(r.high):.1f}" x2="{x(r.high):.1f}" y1="{y + 6}" '
+            f'y2="{y + 16}" stroke="{INK}"/>'
+            f'<text x="{x(r.high) + 6:.1f}" y="{y + 15}">{r.value:.1f}%</text>'
+        )
+    axis = f'<line x1="{left}" x2="{left}" y1="4" y2="{height - 16}" stroke="{LINE}"/>'
+    return _doc(title, width, height, axis + "".join(marks))
+
+
+def movement_chart(
+    counts: Sequence[Sequence[int]],
+    levels: Sequence[str],
+    *,
+    links: Sequence[Sequence[str | None]] | None = None,
+    title: str = "Where each tier went",
+    width: int = 640,
+) -> SafeString:
+    """One stacked bar per starting tier (rows of the transition matrix), split by the tier
+    each customer ended in; each part links to those customers' comments."""
+    if sum(sum(row) for row in counts) == 0:
+        return mark_safe(f'<p class="muted">{escape(title)}: nobody answered in both periods.</p>')
+    left, row_h = 150, 34
+    height, span = row_h * len(levels) + 30, width - 150 - 10
+    marks = []
+    for i, start in enumerate(levels):
+        y, total, x = 6 + i * row_h, sum(counts[i]), float(left)
+        marks.append(
+            f'<text x="{left - 8}" y="{y + 16}" text-anchor="end">'
+            f"{escape(TIER_LABELS.get(start, start))} ({total})</text>"
+        )
+        for j, end in enumerate(levels):
+            n = counts[i][j]
+            if not n:
+                continue
+            w = span * n / total
+            words = f"{TIER_LABELS.get(start, start)} → {TIER_LABELS.get(end, end)}: {n}"
+            part = (
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="22" '
+                f'fill="{TIER_COLORS.get(end, MUTED)}"><title>{escape(words)}</title></rect>'
+            )
+            if w >= 34:
+                part += (
+                    f'<text x="{x + w / 2:.1f}" y="{y + 15}" text-anchor="middle" '
+                    f'style="fill:#fff;font-weight:600">{100 * n / total:.0f}%</text>'
+                )
+            marks.append(_linked(links[i][j] if links else None, part))
+            x += w
+    key = "".join(
+        f'<rect x="{left + k * 150}" y="{height - 18}" width="10" height="10" '
+        f'fill="{TIER_COLORS.get(level, MUTED)}"/><text x="{left + k * 150 + 14}" '
+        f'y="{height - 9}">now {escape(TIER_LABELS.get(level, level).lower())}</text>'
+        for k, level in enumerate(levels)
+    )
+    return _doc(title, width, height, "".join(marks) + key)
+
+
+def heat(share: float | None) -> str:
+    """A background for a transition-matrix cell: the larger the row share, the darker."""
+    if share is None or share != share:  # None or NaN
+        return "#ffffff"
+    light = round(250 - 100 * min(max(share, 0.0), 1.0))
+    return f"rgb({light},{min(light + 5, 255)},255)"

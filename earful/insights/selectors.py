@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from earful.surveys.models import Answer, Response, Survey
 from earful.surveys.scoring import Tier, headline_score
+from earful.surveys.services import expand_responses
 from earful.surveys.trust import MIN_GROUP, suppress
 
 _FINISHED = Q(finished_at__isnull=False)
@@ -100,6 +101,7 @@ def _suppressed(summary: Summary) -> Summary:
 def drop_off(survey: Survey) -> list[Step]:
     """Per question, in order: responses that reached it (answered it or a later one), answered
     it, and unfinished responses whose last answer was this one. Two grouped queries."""
+    expand_responses(survey=survey)  # Answer rows of answers just taken (surveys.services)
     answered = dict(
         Answer.objects.filter(response__survey=survey)
         .values_list("question_id")
@@ -161,6 +163,7 @@ def latest_comments(survey: Survey, *, limit: int = 10) -> list[Answer]:
     """The newest words customers wrote on this survey (comment boxes and open questions).
 
     Trustee surveys show none until MIN_GROUP people answered, and never who wrote them."""
+    expand_responses(survey=survey)  # Answer rows of answers just taken (surveys.services)
     answers = Answer.objects.filter(response__survey=survey).filter(
         ~Q(comment="") | (Q(question__type="text") & ~Q(text=""))
     )

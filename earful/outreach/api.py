@@ -48,11 +48,10 @@ def list_invitations(
     survey = access_survey(member, survey_id)
     invitations = selectors.list_invitations(survey)
     offset, limit = max(0, offset), max(1, min(limit, 1000))
-    counts = selectors.invitation_counts(survey)
     return {
-        "count": sum(counts.values()),
-        "counts": counts,
-        "items": list(invitations[offset : offset + limit]),
+        "count": invitations.count(),
+        "counts": selectors.invitation_counts(survey),
+        "items": selectors.hide_who_answered(survey, invitations[offset : offset + limit]),
     }
 
 

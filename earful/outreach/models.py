@@ -124,6 +124,7 @@ class MessageState(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class MessageKind(models.TextChoices):
@@ -134,8 +135,9 @@ class MessageKind(models.TextChoices):
 class OutboundMessage(OrgScoped):
     """Every message Earful sends a customer, on any channel: the outbox and the contact log.
 
-    The contact budget counts these rows (except failed ones), so a future channel that writes
-    here is budgeted with the rest. States: queued -> sending -> sent | failed; a send claims
+    The contact budget counts these rows (except failed and cancelled ones), so a future channel
+    that writes here is budgeted with the rest. States: queued -> sending -> sent | failed, and
+    queued or sending -> cancelled (answered before the reminder, unsubscribed); a send claims
     the row with a conditional UPDATE, and a sweep re-queues rows whose lease ran out.
     """
 

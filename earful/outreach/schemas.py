@@ -42,7 +42,9 @@ class InvitationOut(Schema):
 
 class InvitationPage(Schema):
     count: int
-    counts: dict[str, int]
+    counts: dict[str, int | None] = Field(
+        ..., description="By status; in a trustee survey 1 to 4 answered is null (fewer than 5)"
+    )
     items: list[InvitationOut]
 
 

@@ -17,7 +17,14 @@ from django.utils import timezone
 from earful.accounts.models import Organization
 from earful.customers.models import Customer, CustomerEvent
 from earful.outreach import selectors
-from earful.outreach.budget import INVITATION, REMINDER, Budget, Contact, budget_refusal
+from earful.outreach.budget import (
+    INVITATION,
+    REMINDER,
+    Budget,
+    Contact,
+    budget_refusal,
+    reachability_refusal,
+)
 from earful.outreach.models import SurveyOutreachSettings, SurveyTrigger
 from earful.outreach.window import next_send_time
 from earful.surveys.models import Survey, SurveyStatus
@@ -31,7 +38,8 @@ class SimulationReport:
     invitations: int = 0
     reminders: int = 0
     triggered: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)  # invitations, by reason
+    skipped_reminders: Counter[str] = field(default_factory=Counter)
     asked: set[int] = field(default_factory=set)
     messages: Counter[int] = field(default_factory=Counter)
 
@@ -99,10 +107,9 @@ class _Simulator:
             self.report.reminders += 1
 
     def _decide(self, customer: Customer, target: _Survey, now: datetime, kind: str) -> bool:
-        if not customer.email:
-            self.report.skipped["no_email"] += 1
-            return False
-        refusal = budget_refusal(
+        refusal = reachability_refusal(
+            email=customer.email, unsubscribed=customer.unsubscribed_at is not None
+        ) or budget_refusal(
             contacts=self.history[customer.pk],
             survey_id=target.survey.pk,
             recontact_days=target.conf.recontact_days,
@@ -111,7 +118,8 @@ class _Simulator:
             kind=kind,
         )
         if refusal is not None:
-            self.report.skipped[refusal.code] += 1
+            skipped = self.report.skipped if kind == INVITATION else self.report.skipped_reminders
+            skipped[refusal.code] += 1
             return False
         self._send(customer, target, now, kind)
         return True

@@ -15,3 +15,8 @@ def deliver_message(message_id: int) -> bool:
 @task()
 def run_journey_triggers(organization_id: int) -> int:
     return services.run_journey_triggers(organization_id=organization_id)
+
+
+@task()
+def mark_invitation_answered(invitation_id: int, response_id: int) -> bool:
+    return services.mark_invitation_answered(invitation_id=invitation_id, response_id=response_id)

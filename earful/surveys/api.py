@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.http import HttpRequest
 from ninja import Header, Router
 
 from earful.accounts.access import api_member
 from earful.accounts.roles import Permission
 from earful.core.api_errors import ApiInvalid, ErrorOut
-from earful.surveys import selectors, services
+from earful.surveys import public_api, selectors, services
 from earful.surveys.models import Survey
 from earful.surveys.schemas import (
     ResponseIn,
@@ -18,6 +20,7 @@ from earful.surveys.schemas import (
     SurveyOut,
     SurveyPage,
     SurveyPatch,
+    SurveyWording,
 )
 
 router = Router(tags=["surveys"])
@@ -26,6 +29,10 @@ public_router = Router(tags=["public"])
 
 def _invalid(exc: services.SurveyInvalid) -> ApiInvalid:
     return ApiInvalid(exc.errors)
+
+
+def _wording(translations: Mapping[str, SurveyWording]) -> dict[str, dict[str, str]]:
+    return {code: wording.dict() for code, wording in translations.items()}
 
 
 @router.get("", response=SurveyPage)
@@ -43,9 +50,14 @@ def create_survey(request: HttpRequest, payload: SurveyIn) -> tuple[int, Survey]
         survey = services.create_survey(
             organization=member.organization,
             title=payload.title,
+            intro=payload.intro,
+            thank_you=payload.thank_you,
             probe_text=payload.probe_text,
             trust_mode=payload.trust_mode,
             prize_draw=payload.prize_draw,
+            default_language=payload.default_language,
+            languages=payload.languages,
+            translations=_wording(payload.translations),
             questions=[q.spec() for q in payload.questions],
             created_by=member,
         )
@@ -65,14 +77,20 @@ def update_survey(request: HttpRequest, survey_id: int, payload: SurveyPatch) ->
     member = api_member(request, Permission.EDIT_SURVEYS)
     survey = selectors.access_survey(member, survey_id)
     questions = None if payload.questions is None else [q.spec() for q in payload.questions]
+    wording = None if payload.translations is None else _wording(payload.translations)
     try:
         services.update_survey(
             survey=survey,
             title=payload.title,
+            intro=payload.intro,
+            thank_you=payload.thank_you,
             questions=questions,
             probe_text=payload.probe_text,
             trust_mode=payload.trust_mode,
             prize_draw=payload.prize_draw,
+            default_language=payload.default_language,
+            languages=payload.languages,
+            translations=wording,
         )
     except services.SurveyInvalid as exc:
         raise _invalid(exc) from exc
@@ -90,26 +108,6 @@ def publish_survey(request: HttpRequest, survey_id: int) -> Survey:
         raise _invalid(exc) from exc
 
 
-def _response_body(submission: services.Submission) -> dict:
-    stored = submission.response
-    return {
-        "id": str(stored.uid),
-        "survey": stored.survey.public_id,
-        "created": submission.created,
-        "submitted_at": stored.submitted_at,
-        "finished": stored.is_finished,
-        "finished_at": stored.finished_at,
-        "edits": stored.edits,
-        "score": stored.score,
-        "tier": stored.tier,
-        "probe": (
-            {"trigger": stored.probe_trigger, "question": stored.probe_question}
-            if stored.probe_due
-            else None
-        ),
-    }
-
-
 @public_router.post(
     "/surveys/{public_id}/responses", response={200: ResponseOut, 201: ResponseOut, 422: ErrorOut}
 )
@@ -122,21 +120,8 @@ def submit_response(
     """Answer a published survey: all answers at once, or the first ones with
     `"finished": false`. Send an `Idempotency-Key`: a retry returns the stored response (200)
     instead of storing a second one (201)."""
-    survey = selectors.public_survey(public_id)
-    try:
-        submission = services.submit_response(
-            survey=survey,
-            answers=payload.answers,
-            key=idempotency_key,
-            customer_ref=payload.customer or "",
-            channel="api",
-            finished=payload.finished,
-            timings=payload.timings,
-            prize_draw=payload.prize_draw,
-        )
-    except services.SurveyInvalid as exc:
-        raise _invalid(exc) from exc
-    return (201 if submission.created else 200), _response_body(submission)
+    # Served by the plain view `public_api.submit_response`, routed first (the hot path).
+    return public_api.submit(public_id, payload, idempotency_key)
 
 
 @public_router.patch(
@@ -151,15 +136,5 @@ def update_response(
 ) -> dict:
     """Merge more answers into a response, add the time spent, finish it. Each update needs its
     own `Idempotency-Key`: a retried update is applied once (`"created": false` on the retry)."""
-    response = selectors.public_response(public_id, response_id)
-    try:
-        submission = services.update_response(
-            response=response,
-            key=idempotency_key,
-            answers=payload.answers,
-            timings=payload.timings,
-            finished=payload.finished,
-        )
-    except services.SurveyInvalid as exc:
-        raise _invalid(exc) from exc
-    return _response_body(submission)
+    # Served by the plain view `public_api.update_response`, routed first.
+    return public_api.update(public_id, response_id, payload, idempotency_key)[1]

@@ -37,7 +37,9 @@ class Survey(OrgScoped):
         max_length=12, blank=True, help_text="Type of the headline score question, set on publish"
     )
     intro = models.TextField(blank=True)
-    thank_you = models.TextField(blank=True, default="Thank you! Your answer helps us improve.")
+    thank_you = models.TextField(
+        blank=True, help_text="The thank-you page's heading; blank: the interface's own words"
+    )
     probe_text = models.CharField(
         max_length=300,
         blank=True,
@@ -49,6 +51,19 @@ class Survey(OrgScoped):
     prize_draw = models.BooleanField(
         default=False, help_text="Offer every respondent, whatever they answer, a prize-draw entry"
     )
+    default_language = models.CharField(
+        max_length=16, default="en", help_text="The language of the survey's own wording"
+    )
+    languages = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Every language the survey speaks, the default first; empty: the default only",
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Wording in the other languages: {"fr": {"title": ..., "intro": ...}}',
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         "accounts.Member", null=True, blank=True, on_delete=models.SET_NULL
@@ -56,6 +71,12 @@ class Survey(OrgScoped):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def spoken_languages(self) -> list[str]:
+        """The default language first, then the other declared ones."""
+        others = [code for code in self.languages or [] if code != self.default_language]
+        return [self.default_language, *others]
 
     @property
     def is_published(self) -> bool:
@@ -80,6 +101,11 @@ class Question(TimeStamped):
     comment_prompt = models.CharField(max_length=300, blank=True)
     required = models.BooleanField(default=False)
     choices = models.JSONField(default=list, blank=True)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Wording in the survey\'s other languages: {"fr": {"text": ..., "choices": []}}',
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -102,10 +128,17 @@ class Question(TimeStamped):
 class Response(OrgScoped):
     """One respondent's answers. The headline score and tier are kept here for fast dashboards."""
 
+    # Every index is written by each answer (the hot path): none that no query uses. The survey
+    # is found through the (survey, idempotency_key) and (survey, submitted_at) indexes, nothing
+    # looks responses up by `created_at` (`submitted_at` is the answer's time), and the index on
+    # the customer leaves out anonymous responses.
+    created_at = models.DateTimeField(auto_now_add=True)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
-    customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
+    customer = models.ForeignKey(  # indexed where set: see Meta
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, db_index=False
     )
     customer_ref = models.CharField(
         max_length=200, blank=True, help_text="External id given with the answer"
@@ -130,6 +163,16 @@ class Response(OrgScoped):
     respondent_code = models.CharField(
         max_length=12, blank=True, help_text="Pseudonymous surveys: a stable code per customer"
     )
+    answers_given = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The answers by question key (and <key>_comment), as accepted and updated",
+    )
+    expanded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its Answer rows and feedback items were written; null: not yet",
+    )
 
     class Meta:
         constraints = [
@@ -137,7 +180,21 @@ class Response(OrgScoped):
                 fields=["survey", "idempotency_key"], name="response_idempotency_key_per_survey"
             )
         ]
-        indexes = [models.Index(fields=["survey", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["survey", "submitted_at"]),
+            # A customer's responses; anonymous ones (most) are left out of the index.
+            models.Index(
+                fields=["customer"],
+                condition=models.Q(customer__isnull=False),
+                name="response_customer",
+            ),
+            # Only the few responses whose Answer rows are not written yet: the expander's queue.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(expanded_at__isnull=True),
+                name="response_not_expanded",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.uid}"

@@ -12,8 +12,9 @@ A probe is due, in this order of precedence, after:
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from earful.surveys.scoring import SCALES, Tier, tier_for
 
@@ -133,6 +134,19 @@ def hedging_phrase(text: str) -> str | None:
 def negative_cues(text: str) -> list[str]:
     folded = _fold(text)
     return [cue.rstrip("*") for cue, pattern in _NEGATIVES if pattern.search(folded)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_pattern(phrase: str) -> re.Pattern[str]:
+    return _pattern(phrase)
+
+
+def matching_phrases(text: str, phrases: Iterable[str]) -> list[str]:
+    """The phrases found in the text, by the lexicon's rules (whole words, case and curly
+    apostrophes folded, a trailing * for any ending), in the order given. Shared with the
+    insights engine's hesitancy detector, so both read words the same way."""
+    folded = _fold(text)
+    return [phrase for phrase in phrases if _cached_pattern(phrase).search(folded)]
 
 
 def probe_trigger(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from earful.accounts.models import Member, Organization
+from earful.core.signing import unsign_respondent_ref
+from earful.customers.models import Customer
+from earful.customers.selectors import customer_by_id
 from earful.surveys.models import Response, Survey, SurveyStatus
 
 
@@ -50,3 +54,19 @@ def public_response(public_id: str, response_id: str) -> Response:
         survey__public_id=public_id,
         survey__status=SurveyStatus.PUBLISHED,
     )
+
+
+@dataclass(frozen=True)
+class Respondent:
+    customer: Customer | None = None
+    invitation_id: int | None = None
+
+
+def respondent_by_ref(survey: Survey, ref: str) -> Respondent:
+    """Who answers, from an invitation link's signed `ref`; nobody when it is missing, forged,
+    signed for another survey or names a customer of another organization."""
+    found = unsign_respondent_ref(ref)
+    if found is None or found.survey_id != survey.pk:
+        return Respondent()
+    customer = customer_by_id(survey.organization_id, found.customer_id)
+    return Respondent(customer, found.invitation_id if customer else None)

@@ -14,4 +14,11 @@ urlpatterns = [
         name="question_remove",
     ),
     path("<int:survey_id>/publish/", builder.survey_publish, name="publish"),
+    path("<int:survey_id>/settings/", builder.survey_settings, name="settings"),
+    path("<int:survey_id>/translations/", builder.translation_pick, name="translation_pick"),
+    path(
+        "<int:survey_id>/translations/<str:language>/",
+        builder.survey_translation,
+        name="translation",
+    ),
 ]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from earful.widget.selectors import allowed_origins_for_survey
 
@@ -33,5 +34,5 @@ class WidgetCorsMiddleware:
             response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
             response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
             response["Access-Control-Max-Age"] = "600"
-        response["Vary"] = "Origin"
+        patch_vary_headers(response, ["Origin"])
         return response

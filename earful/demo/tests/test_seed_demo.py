@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from earful.accounts.models import Member, Organization
@@ -144,3 +145,18 @@ def test_the_shipped_review_subset_is_what_subset_py_makes_from_the_source():
         shipped = list(csv.DictReader(stream))
     assert made == shipped
     assert len(shipped) == 3000
+
+
+def test_it_words_the_relationship_survey_in_french_once(db):
+    now = timezone.now()
+    seed_demo(now=now, **SMALL)
+    survey = Survey.objects.get(title="Relationship NPS")
+    assert survey.spoken_languages == ["en", "fr"]
+    department = survey.questions.get(key="department")
+    assert len(department.translations["fr"]["choices"]) == len(department.choices)
+    updated = survey.updated_at
+    seed_demo(now=now, **SMALL)
+    survey.refresh_from_db()
+    assert (survey.spoken_languages, survey.updated_at) == (["en", "fr"], updated)
+    html = Client().get(f"/s/{survey.public_id}/?lang=fr").content.decode()
+    assert "le plus souvent chez nous" in html

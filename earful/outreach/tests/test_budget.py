@@ -3,9 +3,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 from earful.customers.tests.factories import CustomerFactory
-from earful.outreach.budget import INVITATION, REMINDER, Budget, Contact, budget_refusal
-from earful.outreach.models import ContactDecision, OutboundMessage
-from earful.outreach.services import invite_customers
+from earful.outreach.budget import (
+    INVITATION,
+    REMINDER,
+    Budget,
+    Contact,
+    budget_refusal,
+    reachability_refusal,
+)
+from earful.outreach.models import ContactDecision, OutboundMessage, OutreachPolicy
+from earful.outreach.services import (
+    invite_customers,
+    schedule_reminders,
+    send_outbound_message,
+)
 from earful.outreach.tests.conftest import NOW
 
 
@@ -45,11 +56,40 @@ def test_the_cap_counts_every_message_of_every_survey():
     assert refusal(contacts[:3]) is None
 
 
-def test_a_reminder_ignores_cooldown_and_recontact_but_not_the_cap():
+def test_a_reminder_ignores_its_own_survey_s_invitation_but_not_the_cap():
     recent = [Contact(days_ago(3), INVITATION, 1, "NPS")]
     assert refusal(recent, kind=REMINDER) is None
-    full = [Contact(days_ago(d), INVITATION, d, "") for d in (1, 2, 3, 4)]
-    assert refusal(full, kind=REMINDER).code == "cap"
+    own = [Contact(days_ago(d), INVITATION, 1, "NPS") for d in (3, 10, 17, 24)]
+    assert refusal(own, kind=REMINDER).text == "cap: 4 messages in the last 30 days"
+
+
+def test_a_reminder_waits_out_the_cooldown_of_another_survey_s_message():
+    contacts = [
+        Contact(days_ago(10), INVITATION, 1, "NPS"),
+        Contact(days_ago(2), INVITATION, 2, "Checkout CSAT"),
+    ]
+    found = refusal(contacts, kind=REMINDER)
+    assert found.text == (
+        "cooldown: contacted 2 days ago by survey Checkout CSAT (global cooldown 7 days)"
+    )
+
+
+def test_a_reminder_counts_towards_the_cap_of_the_next_invitation():
+    contacts = [
+        Contact(days_ago(20), INVITATION, 1, "NPS"),
+        Contact(days_ago(17), REMINDER, 1, "NPS"),
+        Contact(days_ago(10), INVITATION, 2, "CSAT"),
+    ]
+    assert refusal(contacts, survey_id=3, budget=Budget(cap_messages=3)).text == (
+        "cap: 3 messages in the last 30 days"
+    )
+    assert refusal(contacts[::2], survey_id=3, budget=Budget(cap_messages=3)) is None
+
+
+def test_an_unsubscribed_customer_is_refused_before_any_rule():
+    assert reachability_refusal(email="a@x.test", unsubscribed=True).text == "unsubscribed"
+    assert reachability_refusal(email="", unsubscribed=False).code == "no_email"
+    assert reachability_refusal(email="a@x.test", unsubscribed=False) is None
 
 
 def test_the_budget_is_shared_across_two_surveys(alice, survey, other_survey, ann):
@@ -93,3 +133,22 @@ def test_a_customer_listed_twice_is_invited_once(survey, ann):
 
     assert [o.status for o in outcomes] == ["queued"]
     assert OutboundMessage.objects.count() == 1
+
+
+def test_a_reminder_counts_towards_the_cooldown_and_the_cap_of_later_invitations(
+    alice, survey, other_survey, ann
+):
+    OutreachPolicy.objects.create(organization=alice.organization, cap_messages=2)
+    invite_customers(survey=survey, external_ids=["ext-1"], now=NOW)
+    send_outbound_message(message_id=OutboundMessage.objects.get().pk, now=NOW)
+    schedule_reminders(now=NOW + timedelta(days=3))
+    reminder = OutboundMessage.objects.get(kind="reminder")  # Monday 10 March, 09:00 Paris
+    assert send_outbound_message(message_id=reminder.pk, now=reminder.send_after)
+
+    soon = invite_customers(survey=other_survey, external_ids=["ext-1"], now=NOW + timedelta(8))
+    later = invite_customers(survey=other_survey, external_ids=["ext-1"], now=NOW + timedelta(13))
+
+    assert soon[0].reason == (
+        "cooldown: contacted 3 days ago by survey Relationship NPS (global cooldown 7 days)"
+    )
+    assert later[0].reason == "cap: 2 messages in the last 30 days"

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import parse_qs
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
+from earful.core.signing import unsign_respondent_ref
 from earful.customers.tests.factories import CustomerFactory
 from earful.outreach.models import Invitation, MessageState, OutboundMessage
 from earful.outreach.services import (
@@ -125,7 +127,10 @@ def test_the_link_records_opened_and_redirects_to_the_personal_survey_link(clien
     response = client.get(f"/i/{invitation.token}/")
 
     assert response.status_code == 302
-    assert response["Location"] == f"/s/{survey.public_id}/?i={invitation.token}"
+    path, query = response["Location"].split("?")
+    assert path == f"/s/{survey.public_id}/"
+    ref = unsign_respondent_ref(parse_qs(query)["ref"][0])
+    assert (ref.survey_id, ref.customer_id, ref.invitation_id) == (survey.pk, ann.pk, invitation.pk)
     invitation.refresh_from_db()
     assert invitation.status == "opened"
     assert invitation.opened_at is not None
@@ -139,7 +144,7 @@ def answer(survey, customer_ref: str, key: str = "k1"):
     return submit_response(survey=survey, answers={"nps": 9}, key=key, customer_ref=customer_ref)
 
 
-def test_an_answer_after_the_invitation_marks_it_answered(survey, ann):
+def test_the_sweep_marks_an_invitation_answered_by_its_customer_s_answer(survey, ann):
     invite_customers(survey=survey, external_ids=["ext-1"], now=NOW)
     send_outbound_message(message_id=OutboundMessage.objects.get().pk, now=NOW)
     answer(survey, "ext-1")

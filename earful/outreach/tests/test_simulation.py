@@ -34,3 +34,10 @@ def test_the_command_prints_a_table(alice, survey):
 
     assert "customers asked" in out.getvalue()
     assert "most messages to one customer" in out.getvalue()
+
+
+def test_the_earful_help_lists_the_outreach_commands():
+    from earful import cli
+
+    for command in ("earful outreach-sweep", "earful simulate-contacts", "earful import events"):
+        assert command in (cli.__doc__ or "")

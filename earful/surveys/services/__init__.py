@@ -1,6 +1,7 @@
-"""Writes for surveys. Building and publishing in `building`, taking answers in `answering`."""
+"""Writes for surveys. Building and publishing in `building`; taking answers in `answering`
+(new responses), `updating` (question by question) and `expanding` (their Answer rows)."""
 
-from earful.surveys.services.answering import Submission, submit_response, update_response
+from earful.surveys.services.answering import NOT_ACCEPTING, Submission, submit_response
 from earful.surveys.services.building import (
     SurveyInvalid,
     add_question,
@@ -10,20 +11,26 @@ from earful.surveys.services.building import (
     publish_survey,
     remove_question,
     spec_of,
+    translate_survey,
     update_survey,
 )
+from earful.surveys.services.expanding import expand_responses
+from earful.surveys.services.updating import update_response
 
 __all__ = [
+    "NOT_ACCEPTING",
     "Submission",
     "SurveyInvalid",
     "add_question",
     "close_survey",
     "create_survey",
+    "expand_responses",
     "publish_errors",
     "publish_survey",
     "remove_question",
     "spec_of",
     "submit_response",
+    "translate_survey",
     "update_response",
     "update_survey",
 ]

@@ -1,45 +1,39 @@
 """Taking answers: a response is created at the first answer, then updated question by question.
 
 Creation is idempotent on the response's client key (`Response.idempotency_key`); every later
-update is idempotent on its own client key (`ResponseUpdate`), so a retried update never counts
-an edit or a second twice."""
+update (`updating`) is idempotent on its own client key (`ResponseUpdate`), so a retried update
+never counts an edit or a second twice.
+
+Creation is the hot path (docs/dev/architecture.md, "Answers: the hot path"): the survey and its
+questions come from the per-process cache of `surveys.published`; everything that follows from
+the answers (score, tier, drop-off position, follow-up question) is computed in memory; then one
+statement stores the response with its answers (`answers_given`) and doubles as the idempotency
+check. Its Answer rows and feedback items are written right after, in batches (`expanding`)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from earful.core.rows import insert_rows, write_lock
+from earful.customers.models import Customer
 from earful.customers.selectors import customer_by_external_id
-from earful.feedback.models import Channel, FeedbackItem
-from earful.feedback.services import record_feedback
-from earful.surveys.models import (
-    Answer,
-    PrizeDrawEntry,
-    Question,
-    Response,
-    ResponseIdentity,
-    ResponseUpdate,
-    Survey,
-)
-from earful.surveys.probing import probe_trigger
-from earful.surveys.scoring import QuestionType, tier_for
-from earful.surveys.services.building import SurveyInvalid, spec_of
+from earful.surveys.models import PrizeDrawEntry, Response, ResponseIdentity, Survey
+from earful.surveys.published import entry_of, forget, unchanged
+from earful.surveys.services.building import SurveyInvalid
+from earful.surveys.services.expanding import request_expansion
+from earful.surveys.services.merging import derive, merge_given
+from earful.surveys.signals import response_submitted
 from earful.surveys.trust import respondent_code
-from earful.surveys.validation import (
-    MAX_TEXT,
-    PROBE_KEY,
-    check_answers,
-    check_required,
-    check_timings,
-    check_values,
-    is_empty,
-)
+from earful.surveys.validation import check_answers, check_timings
+
+NOT_ACCEPTING = "this survey is not accepting answers"
 
 
 @dataclass(frozen=True)
@@ -48,205 +42,158 @@ class Submission:
     created: bool  # False when the key was seen before and nothing was applied
 
 
-@dataclass
-class _Merge:
-    """What one batch of answers changed on a response."""
-
-    edits: int = 0
-    touched: list[Answer] = field(default_factory=list)
-    cleared: list[Answer] = field(default_factory=list)
-
-
-def _normal(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-    return None if is_empty(value) else value
-
-
-def _stored_value(question: Question, answer: Answer | None) -> Any:
-    if answer is None:
-        return None
-    if question.is_score:
-        return answer.number
-    if question.type == QuestionType.MULTI_CHOICE:
-        return answer.choices or None
-    return answer.text or None
-
-
-def _put_value(question: Question, answer: Answer, value: Any) -> None:
-    if question.is_score:
-        answer.number = value
-    elif question.type == QuestionType.MULTI_CHOICE:
-        answer.choices = value
-    else:
-        answer.text = value or ""
-
-
-def _merge_question(
-    question: Question, answer: Answer | None, answers: Mapping[str, Any]
-) -> tuple[Answer, int]:
-    """The question's answer with the given values applied, and how many of them were edits."""
-    answer = answer or Answer(question=question)
-    edits = 0
-    if question.key in answers:
-        old, new = _stored_value(question, answer), _normal(answers[question.key])
-        edits += old is not None and old != new
-        _put_value(question, answer, new)
-    if question.comment and question.comment_key in answers:
-        new_comment = (answers[question.comment_key] or "").strip()
-        edits += bool(answer.comment) and answer.comment != new_comment
-        answer.comment = new_comment
-    return answer, edits
-
-
-def _merge(
-    response: Response,
-    questions: Sequence[Question],
-    stored: dict[int, Answer],
-    answers: Mapping[str, Any],
-) -> _Merge:
-    """Applies `answers` onto `stored` (by question id) in memory; returns what changed."""
-    merge = _Merge()
-    for question in questions:
-        if question.key not in answers and question.comment_key not in answers:
-            continue
-        answer, edits = _merge_question(question, stored.get(question.pk), answers)
-        answer.response = response
-        merge.edits += edits
-        if _stored_value(question, answer) is None and not answer.comment:
-            stored.pop(question.pk, None)
-            if answer.pk:
-                merge.cleared.append(answer)
-            continue
-        stored[question.pk] = answer
-        merge.touched.append(answer)
-    return merge
-
-
-def _words(answer: Answer) -> str:
-    return answer.comment or (answer.text if answer.question.type == QuestionType.TEXT else "")
-
-
-def _source_key(response: Response, part: str) -> str:
-    return f"survey-response:{response.uid}:{part}"
-
-
-def _sync_feedback(response: Response, merge: _Merge, *, fresh: bool) -> None:
-    """New words become feedback items; edited words update theirs; cleared words go away."""
-    gone = [_source_key(response, a.question.key) for a in merge.cleared if a.pk]
-    gone += [_source_key(response, a.question.key) for a in merge.touched if not _words(a)]
-    scope = FeedbackItem.objects.filter(organization_id=response.organization_id)
-    if gone:
-        scope.filter(source_key__in=gone).delete()
-    items = [
-        FeedbackItem(
-            organization_id=response.organization_id,
-            channel=Channel.SURVEY,
-            source_key=_source_key(response, answer.question.key),
-            customer_id=response.customer_id,
-            text=_words(answer),
-            score=answer.number if answer.number is not None else response.score,
-            received_at=response.submitted_at,
-        )
-        for answer in merge.touched
-        if _words(answer)
-    ]
-    record_feedback(items=items)
-    for item in (
-        [] if fresh else items
-    ):  # an edit: the stored item takes the new words (no-op when just created)
-        scope.filter(source_key=item.source_key).exclude(text=item.text).update(
-            text=item.text, score=item.score, analyzed_at=None
-        )
-
-
-def _headline(kind: str, answers: Iterable[Answer]) -> tuple[int | None, str]:
-    """The first answered question of the survey's score kind gives the score and tier."""
-    scores = sorted(
-        (a.question.position, a.number)
-        for a in answers
-        if a.question.type == kind and a.number is not None
-    )
-    return (scores[0][1], tier_for(kind, scores[0][1])) if scores else (None, "")
-
-
-def _write(response: Response, stored: dict[int, Answer], merge: _Merge, *, fresh: bool) -> None:
-    """Saves the merged answers and the response's derived fields (score, tier, drop-off)."""
-    if merge.cleared:
-        Answer.objects.filter(pk__in=[a.pk for a in merge.cleared]).delete()
-    for answer in merge.touched:
-        answer.save()
-    response.score, response.tier = _headline(response.survey.score_kind, stored.values())
-    positions = [a.question.position for a in stored.values()]
-    response.furthest_position = max(positions) if positions else None
-    if not response.probe_trigger:
-        words = " ".join(_words(a) for a in stored.values())
-        trigger = probe_trigger(
-            response.survey.score_kind, response.score, words, response.timings, response.edits
-        )
-        response.probe_trigger = trigger or ""
-    response.save()
-    _sync_feedback(response, merge, fresh=fresh)
-
-
-def _add_timings(response: Response, timings: Mapping[str, int]) -> None:
-    for key, ms in timings.items():
-        response.timings[key] = response.timings.get(key, 0) + ms
-
-
-def _refuse_if_invalid(errors: list[tuple[str, str]]) -> None:
+def refuse_if_invalid(errors: list[tuple[str, str]]) -> None:
     if errors:
         raise SurveyInvalid(errors)
 
 
-def _identify(*, survey: Survey, customer_ref: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Respondent:
+    """Who answers, as far as anyone knows: the external id given with the answer and the
+    customer it names, or the customer of the invitation link the answer came through."""
+
+    ref: str = ""
+    customer: Customer | None = None
+
+    @classmethod
+    def of(cls, survey: Survey, ref: str, customer: Customer | None) -> _Respondent:
+        ref = ref.strip()[:200]
+        if customer is None and ref:
+            customer = customer_by_external_id(survey.organization_id, ref)
+        elif customer is not None and not ref:
+            ref = customer.external_id
+        return cls(ref, customer)
+
+    @property
+    def code_source(self) -> str:
+        """What a pseudonymous survey's respondent code is made from."""
+        if self.ref or self.customer is None:
+            return self.ref
+        return f"customer:{self.customer.pk}"
+
+
+def _identify(survey: Survey, who: _Respondent) -> dict[str, Any]:
     """The identity fields stored on the response itself, by the survey's trust mode."""
-    ref = customer_ref.strip()[:200]
     if survey.is_trustee:
         return {"customer": None, "customer_ref": "", "respondent_code": ""}
     if survey.keeps_identity_apart:
-        code = respondent_code(survey.organization_id, ref)
+        code = respondent_code(survey.organization_id, who.code_source)
         return {"customer": None, "customer_ref": "", "respondent_code": code}
-    customer = customer_by_external_id(survey.organization_id, ref)
-    return {"customer": customer, "customer_ref": ref}
+    return {"customer": who.customer, "customer_ref": who.ref}
 
 
-def _keep_identity_apart(response: Response, customer_ref: str) -> None:
+def _keep_identity_apart(response: Response, who: _Respondent) -> None:
     """Pseudonymous and trustee surveys keep who answered in its own row, never shown."""
-    ref = customer_ref.strip()[:200]
-    if response.survey.keeps_identity_apart and ref:
-        customer = customer_by_external_id(response.organization_id, ref)
-        ResponseIdentity.objects.create(response=response, customer=customer, customer_ref=ref)
+    if response.survey.keeps_identity_apart and (who.ref or who.customer):
+        ResponseIdentity.objects.create(
+            response=response, customer=who.customer, customer_ref=who.ref
+        )
 
 
-def _enter_prize_draw(survey: Survey, customer_ref: str) -> None:
+def _enter_prize_draw(survey: Survey, who: _Respondent) -> None:
     """Every respondent who opts in is entered, whatever they answered."""
-    ref = customer_ref.strip()[:200]
     PrizeDrawEntry.objects.create(
         organization_id=survey.organization_id,
         survey=survey,
-        customer=customer_by_external_id(survey.organization_id, ref),
-        customer_ref=ref,
+        customer=who.customer,
+        customer_ref=who.ref,
     )
 
 
 def _store_new(
-    survey: Survey,
-    questions: Sequence[Question],
-    answers: Mapping[str, Any],
-    fields: dict[str, Any],
-    customer_ref: str,
-) -> Response:
-    response = Response.objects.create(
-        organization_id=survey.organization_id,
-        survey=survey,
-        **fields,
-        **_identify(survey=survey, customer_ref=customer_ref),
+    response: Response, who: _Respondent, *, prize_draw: bool, invitation_id: int | None
+) -> bool:
+    """Stores a new response: its row, answers included (`answers_given`), in one statement
+    that is also the idempotency check and holds only while the survey is as it was read
+    (`published.unchanged`); with an identity kept apart or a prize-draw entry, those rows in
+    the same transaction. False, storing nothing, when its key is stored already (a retry,
+    even one running at the same moment: the unique key decides) or the survey changed."""
+    unique, where = ("survey", "idempotency_key"), unchanged(response.survey)
+    if prize_draw or (response.survey.keeps_identity_apart and (who.ref or who.customer)):
+        with write_lock(), transaction.atomic():
+            if not insert_rows([response], unique=unique, where=where):
+                return False
+            _keep_identity_apart(response, who)
+            if prize_draw:
+                _enter_prize_draw(response.survey, who)
+    elif not insert_rows([response], unique=unique, where=where):
+        return False
+    transaction.on_commit(
+        lambda: response_submitted.send(
+            sender=Response, response_id=response.pk, invitation_id=invitation_id
+        )
     )
-    _keep_identity_apart(response, customer_ref)
-    by_question: dict[int, Answer] = {}
-    _write(response, by_question, _merge(response, questions, by_question, answers), fresh=True)
+    # Not on commit: the task's row commits (or rolls back) with the response, and where tasks
+    # run at once the expansion reads the response on this same connection.
+    request_expansion()
+    return True
+
+
+def _stored(survey: Survey, key: str) -> Response | None:
+    stored = Response.objects.filter(survey=survey, idempotency_key=key).first()
+    if stored is not None:
+        stored.survey = survey
+    return stored
+
+
+def _new_response(survey: Survey, fields: dict[str, Any], who: _Respondent) -> Response:
+    """The response, in memory, with its answers and every field they decide."""
+    answers = fields.pop("answers")
+    response = Response(
+        organization_id=survey.organization_id, survey=survey, **fields, **_identify(survey, who)
+    )
+    questions = entry_of(survey).questions
+    response.answers_given = merge_given(questions, {}, answers)[0]
+    derive(response, survey, questions, response.answers_given)
     return response
+
+
+def _new_response_errors(
+    survey: Survey, answers: Mapping[str, Any], timings: Mapping[str, Any], finished: bool
+) -> list[tuple[str, str]]:
+    if not survey.is_published:
+        return [("survey", NOT_ACCEPTING)]
+    entry = entry_of(survey)
+    return check_answers(entry.specs, answers, finished=finished) + check_timings(
+        {q.key for q in entry.questions}, timings
+    )
+
+
+@dataclass(frozen=True)
+class _Answering:
+    """One call of `submit_response`, its arguments cleaned."""
+
+    answers: Mapping[str, Any]
+    key: str
+    customer_ref: str
+    customer: Customer | None
+    invitation_id: int | None
+    fields: dict[str, Any]  # the response's own: channel, times, timings
+    finished: bool
+    prize_draw: bool
+
+
+def _submit(survey: Survey, given: _Answering, *, attempts: int = 2) -> Submission:
+    errors = _new_response_errors(survey, given.answers, given.fields["timings"], given.finished)
+    stored = _stored(survey, given.key) if errors else None  # a retry of an accepted answer
+    if stored is not None:
+        return Submission(stored, created=False)
+    refuse_if_invalid(errors)
+    who = _Respondent.of(survey, given.customer_ref, given.customer)
+    response = _new_response(survey, given.fields | {"answers": given.answers}, who)
+    enter = given.prize_draw and survey.prize_draw
+    if _store_new(response, who, prize_draw=enter, invitation_id=given.invitation_id):
+        return Submission(response, created=True)
+    stored = _stored(survey, given.key)
+    if stored is not None:
+        return Submission(stored, created=False)
+    # Neither stored nor found: the survey changed since it was read (closed, edited). Answer
+    # the survey as it is now.
+    forget(survey)
+    fresh = Survey.objects.filter(pk=survey.pk).first()
+    if fresh is None or attempts <= 1:
+        raise SurveyInvalid([("survey", NOT_ACCEPTING)])
+    return _submit(fresh, given, attempts=attempts - 1)
 
 
 def submit_response(
@@ -260,117 +207,28 @@ def submit_response(
     finished: bool = True,
     timings: Mapping[str, int] | None = None,
     prize_draw: bool = False,
+    customer: Customer | None = None,
+    invitation_id: int | None = None,
 ) -> Submission:
     """Creates a response from its first answers (all of them when `finished`).
 
+    `customer_ref` is the customer's external id as given with the answer; `customer` the
+    customer an invitation link names (its signed `ref`), `invitation_id` that invitation,
+    passed on with `response_submitted` once the response is committed.
+
     Idempotent on `key`: a retry returns the stored response and changes nothing."""
-    key = key.strip()[:200] or uuid.uuid4().hex
-    stored = Response.objects.filter(survey=survey, idempotency_key=key).first()
-    if stored is not None:
-        return Submission(stored, created=False)
-    if not survey.is_published:
-        raise SurveyInvalid([("survey", "this survey is not accepting answers")])
-    questions = list(survey.questions.all())
-    timings = dict(timings or {})
-    _refuse_if_invalid(
-        check_answers([spec_of(q) for q in questions], answers, finished=finished)
-        + check_timings({q.key for q in questions}, timings)
-    )
     moment = submitted_at or timezone.now()
-    fields = {"idempotency_key": key, "channel": channel, "submitted_at": moment}
-    fields |= {"finished_at": moment if finished else None, "timings": timings}
-    try:
-        with transaction.atomic():
-            response = _store_new(survey, questions, answers, fields, customer_ref)
-            if prize_draw and survey.prize_draw:
-                _enter_prize_draw(survey, customer_ref)
-    except IntegrityError:
-        stored = Response.objects.filter(survey=survey, idempotency_key=key).first()
-        if stored is None:
-            raise
-        return Submission(stored, created=False)
-    return Submission(response, created=True)
-
-
-def _check_update(
-    response: Response, questions: Sequence[Question], answers: Mapping[str, Any], finish: bool
-) -> list[tuple[str, str]]:
-    specs = [spec_of(q) for q in questions]
-    errors = check_values(specs, answers)
-    if finish and not errors:
-        stored = {a.question.key: _stored_value(a.question, a) for a in response.answers.all()}
-        errors = check_required(specs, {**stored, **answers})
-    return errors
-
-
-def _check_probe(response: Response, probe: Any) -> list[tuple[str, str]]:
-    if probe is None:
-        return []
-    if not response.probe_trigger:
-        return [(f"answers.{PROBE_KEY}", "no follow-up question was asked")]
-    if not isinstance(probe, str) or len(probe) > MAX_TEXT:
-        return [(f"answers.{PROBE_KEY}", f"must be text of at most {MAX_TEXT} characters")]
-    return []
-
-
-def _answer_probe(response: Response, probe: str | None) -> int:
-    """Stores the follow-up's answer and its feedback item; returns 1 when it was an edit."""
-    if probe is None or not probe.strip():
-        return 0
-    edit = int(bool(response.probe_answer) and response.probe_answer != probe.strip())
-    response.probe_answer = probe.strip()
-    key = _source_key(response, PROBE_KEY)
-    item = FeedbackItem(
-        organization_id=response.organization_id,
-        channel=Channel.SURVEY,
-        source_key=key,
-        customer_id=response.customer_id,
-        text=response.probe_answer,
-        score=response.score,
-        received_at=timezone.now(),
+    fields = {"channel": channel, "submitted_at": moment, "timings": dict(timings or {})}
+    fields |= {"finished_at": moment if finished else None}
+    key = key.strip()[:200] or uuid.uuid4().hex
+    given = _Answering(
+        answers,
+        key,
+        customer_ref,
+        customer,
+        invitation_id,
+        fields | {"idempotency_key": key},
+        finished,
+        prize_draw,
     )
-    record_feedback(items=[item])
-    if edit:
-        FeedbackItem.objects.filter(
-            organization_id=response.organization_id, source_key=key
-        ).update(text=item.text, analyzed_at=None)
-    return edit
-
-
-@transaction.atomic
-def update_response(
-    *,
-    response: Response,
-    key: str,
-    answers: Mapping[str, Any],
-    timings: Mapping[str, int] | None = None,
-    finished: bool = False,
-) -> Submission:
-    """Merges answers into a response, adds time spent, counts edits, and may finish it.
-
-    Idempotent on `key`: an update already applied returns the response unchanged."""
-    key = key.strip()[:200]
-    if not key:
-        raise SurveyInvalid([("Idempotency-Key", "send a key with every update")])
-    response = Response.objects.select_for_update().select_related("survey").get(pk=response.pk)
-    if ResponseUpdate.objects.filter(response=response, key=key).exists():
-        return Submission(response, created=False)
-    questions = list(response.survey.questions.all())
-    timings = dict(timings or {})
-    answers = dict(answers)
-    probe = answers.pop(PROBE_KEY, None)
-    finish = finished and not response.is_finished
-    _refuse_if_invalid(
-        _check_update(response, questions, answers, finish)
-        + _check_probe(response, probe)
-        + check_timings({q.key for q in questions} | {PROBE_KEY}, timings)
-    )
-    stored = {a.question_id: a for a in response.answers.select_related("question")}
-    merge = _merge(response, questions, stored, answers)
-    response.edits += merge.edits + _answer_probe(response, probe)
-    _add_timings(response, timings)
-    if finish:
-        response.finished_at = timezone.now()
-    _write(response, stored, merge, fresh=False)
-    ResponseUpdate.objects.create(response=response, key=key)
-    return Submission(response, created=True)
+    return _submit(survey, given)

@@ -1,14 +1,17 @@
-"""Writes for surveys: build, edit, publish and close."""
+"""Writes for surveys: build, edit, translate, publish and close."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from earful.accounts.models import Member, Organization
+from earful.surveys.languages import normalize_language
 from earful.surveys.models import (
     MAX_PUBLISHED_QUESTIONS,
     Question,
@@ -16,7 +19,15 @@ from earful.surveys.models import (
     SurveyStatus,
     TrustMode,
 )
-from earful.surveys.validation import FieldErrors, QuestionSpec, check_questions
+from earful.surveys.validation import (
+    FieldErrors,
+    QuestionSpec,
+    check_languages,
+    check_questions,
+    check_translations,
+    clean_translations,
+    missing_translations,
+)
 
 
 class SurveyInvalid(ValueError):
@@ -36,6 +47,7 @@ def spec_of(question: Question) -> QuestionSpec:
         comment_prompt=question.comment_prompt,
         required=question.required,
         choices=list(question.choices or []),
+        translations=dict(question.translations or {}),
     )
 
 
@@ -49,6 +61,71 @@ def _replace_questions(survey: Survey, specs: Sequence[QuestionSpec]) -> None:
     )
 
 
+def _retranslate_questions(survey: Survey, specs: Sequence[QuestionSpec]) -> None:
+    """A published survey's questions stay as they are; only their translations may change."""
+    stored = list(survey.questions.all())
+    if [replace(spec_of(q), translations={}) for q in stored] != [
+        replace(s, translations={}) for s in specs
+    ]:
+        message = (
+            "a published survey's questions cannot change: answers depend on them "
+            "(their translations can)"
+        )
+        raise SurveyInvalid([("questions", message)])
+    for question, spec in zip(stored, specs, strict=True):
+        question.translations = spec.translations
+    Question.objects.bulk_update(stored, ["translations"])
+
+
+def _declared_languages(
+    survey: Survey, default_language: str | None, languages: Sequence[str] | None
+) -> tuple[str, list[str]]:
+    """The default language and every declared one, normalized, the default first."""
+    default = (
+        survey.default_language
+        if default_language is None
+        else normalize_language(default_language)
+    )
+    declared = (
+        survey.spoken_languages
+        if languages is None
+        else [normalize_language(code) for code in languages]
+    )
+    return default, [default, *(code for code in declared if code != default)]
+
+
+def _wording_plan(
+    survey: Survey,
+    *,
+    default_language: str | None,
+    languages: Sequence[str] | None,
+    translations: Mapping[str, Any] | None,
+    questions: Sequence[QuestionSpec] | None,
+) -> tuple[str, list[str], dict[str, Any], list[QuestionSpec]]:
+    """The survey's languages and wording after the change, checked. Stored translations of a
+    language no longer declared are dropped; given ones are checked as given."""
+    default, declared = _declared_languages(survey, default_language, languages)
+    if translations is None:
+        wording = {k: v for k, v in survey.translations.items() if k in declared}
+    else:
+        wording = clean_translations(translations)
+    if questions is None:
+        specs = [spec_of(q) for q in survey.questions.all()]
+        for spec in specs:
+            spec.translations = {k: v for k, v in spec.translations.items() if k in declared}
+    else:
+        specs = [replace(s, translations=clean_translations(s.translations)) for s in questions]
+    errors = [] if questions is None else check_questions(specs)
+    errors += check_languages(default, declared) or check_translations(
+        specs, wording, default=default, languages=declared
+    )
+    if not errors and survey.status != SurveyStatus.DRAFT:
+        errors = missing_translations(specs, default=default, languages=declared)
+    if errors:
+        raise SurveyInvalid(errors)
+    return default, declared, wording, specs
+
+
 @transaction.atomic
 def create_survey(
     *,
@@ -59,6 +136,11 @@ def create_survey(
     probe_text: str = "",
     trust_mode: str = TrustMode.IDENTIFIED,
     prize_draw: bool = False,
+    intro: str = "",
+    thank_you: str = "",
+    default_language: str = "en",
+    languages: Sequence[str] = (),
+    translations: Mapping[str, Any] | None = None,
 ) -> Survey:
     if not title.strip():
         raise SurveyInvalid([("title", "required")])
@@ -69,24 +151,57 @@ def create_survey(
         probe_text=probe_text.strip(),
         trust_mode=trust_mode,
         prize_draw=prize_draw,
+        intro=intro.strip(),
+        thank_you=thank_you.strip(),
     )
-    _replace_questions(survey, questions)
+    _update_wording(
+        survey,
+        default_language=default_language,
+        languages=languages,
+        translations=translations or {},
+        questions=questions,
+    )
     return survey
 
 
-def _update_settings(
-    survey: Survey, *, probe_text: str | None, trust_mode: str | None, prize_draw: bool | None
-) -> None:
+def _update_settings(survey: Survey, *, trust_mode: str | None, texts: Mapping[str, Any]) -> None:
+    """Trust mode (drafts only), prize draw and the default language's texts; None: unchanged."""
     if trust_mode is not None and trust_mode != survey.trust_mode:
         if survey.status != SurveyStatus.DRAFT:
             message = "the trust mode is set before publishing: respondents answered under it"
             raise SurveyInvalid([("trust_mode", message)])
         survey.trust_mode = trust_mode
-    if probe_text is not None:
-        survey.probe_text = probe_text.strip()
-    if prize_draw is not None:
-        survey.prize_draw = prize_draw
-    survey.save(update_fields=["trust_mode", "probe_text", "prize_draw", "updated_at"])
+    for name, value in texts.items():
+        if value is not None:
+            setattr(survey, name, value.strip() if isinstance(value, str) else value)
+    if not survey.title:
+        raise SurveyInvalid([("title", "required")])
+    fields = ["trust_mode", "title", "probe_text", "prize_draw", "intro", "thank_you"]
+    survey.save(update_fields=[*fields, "updated_at"])
+
+
+def _update_wording(
+    survey: Survey,
+    *,
+    default_language: str | None,
+    languages: Sequence[str] | None,
+    translations: Mapping[str, Any] | None,
+    questions: Sequence[QuestionSpec] | None,
+) -> None:
+    """Languages, translations and questions, checked together: they depend on each other."""
+    default, declared, wording, specs = _wording_plan(
+        survey,
+        default_language=default_language,
+        languages=languages,
+        translations=translations,
+        questions=questions,
+    )
+    if survey.status == SurveyStatus.DRAFT and questions is not None:
+        _replace_questions(survey, specs)
+    else:
+        _retranslate_questions(survey, specs)
+    survey.default_language, survey.languages, survey.translations = default, declared, wording
+    survey.save(update_fields=["default_language", "languages", "translations", "updated_at"])
 
 
 @transaction.atomic
@@ -98,19 +213,49 @@ def update_survey(
     probe_text: str | None = None,
     trust_mode: str | None = None,
     prize_draw: bool | None = None,
+    intro: str | None = None,
+    thank_you: str | None = None,
+    default_language: str | None = None,
+    languages: Sequence[str] | None = None,
+    translations: Mapping[str, Any] | None = None,
 ) -> Survey:
-    _update_settings(survey, probe_text=probe_text, trust_mode=trust_mode, prize_draw=prize_draw)
-    if title is not None:
-        if not title.strip():
-            raise SurveyInvalid([("title", "required")])
-        survey.title = title.strip()
-        survey.save(update_fields=["title", "updated_at"])
-    if questions is not None:
-        if survey.status != SurveyStatus.DRAFT:
-            message = "a published survey's questions cannot change: answers depend on them"
-            raise SurveyInvalid([("questions", message)])
-        _replace_questions(survey, questions)
+    """Changes what is given (None: unchanged). A published survey keeps its questions and trust
+    mode; its wording and languages may change while every language stays complete."""
+    texts = {"title": title, "probe_text": probe_text, "prize_draw": prize_draw}
+    texts |= {"intro": intro, "thank_you": thank_you}
+    _update_settings(survey, trust_mode=trust_mode, texts=texts)
+    _update_wording(
+        survey,
+        default_language=default_language,
+        languages=languages,
+        translations=translations,
+        questions=questions,
+    )
+    survey.refresh_from_db()
     return survey
+
+
+def translate_survey(
+    *,
+    survey: Survey,
+    language: str,
+    wording: Mapping[str, str],
+    questions: Mapping[str, Mapping[str, Any]],
+) -> Survey:
+    """Sets one language's whole wording: the survey's texts and each question's (by key).
+    What is left out or blank falls back to the default language. Declares the language."""
+    code = normalize_language(language)
+    survey_translations = {**survey.translations, code: dict(wording)}
+    specs = [spec_of(q) for q in survey.questions.all()]
+    for spec in specs:
+        spec.translations = {**spec.translations, code: dict(questions.get(spec.key) or {})}
+    declared = survey.spoken_languages
+    return update_survey(
+        survey=survey,
+        languages=declared if code in declared else [*declared, code],
+        translations=survey_translations,
+        questions=specs,
+    )
 
 
 def add_question(*, survey: Survey, spec: QuestionSpec) -> Survey:
@@ -123,7 +268,9 @@ def remove_question(*, survey: Survey, key: str) -> Survey:
     return update_survey(survey=survey, questions=specs)
 
 
-def publish_errors(questions: Sequence[Question]) -> FieldErrors:
+def publish_errors(survey: Survey, questions: Sequence[Question]) -> FieldErrors:
+    """Why the survey cannot be published: no questions, too many, or a declared language
+    lacking a question's text or choices."""
     count = len(questions)
     if count == 0:
         return [("questions", "add at least one question before publishing")]
@@ -136,7 +283,10 @@ def publish_errors(questions: Sequence[Question]) -> FieldErrors:
                 "Remove some, or move them to a second survey.",
             )
         ]
-    return []
+    specs = [spec_of(q) for q in questions]
+    return missing_translations(
+        specs, default=survey.default_language, languages=survey.spoken_languages
+    )
 
 
 @transaction.atomic
@@ -145,7 +295,7 @@ def publish_survey(*, survey: Survey, published_at: datetime | None = None) -> S
 
     `published_at` backdates the first publication (imports of past surveys, the demo)."""
     questions = list(survey.questions.all())
-    errors = publish_errors(questions)
+    errors = publish_errors(survey, questions)
     if errors:
         raise SurveyInvalid(errors)
     if survey.status != SurveyStatus.PUBLISHED:

@@ -3,29 +3,33 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from earful.surveys.models import Question
 from earful.surveys.scoring import SCALES, QuestionType
 
 register = template.Library()
 
-_HINTS: dict[str, tuple[str, str]] = {
-    QuestionType.NPS: ("0 = not at all likely", "10 = extremely likely"),
-    QuestionType.CSAT: ("1 = very unsatisfied", "5 = very satisfied"),
-    QuestionType.CES: ("1 = very difficult", "7 = very easy"),
-    QuestionType.RATING: ("1 = poor", "5 = excellent"),
+_HINTS: dict[str, tuple[Promise, Promise]] = {
+    QuestionType.NPS: (_("0 = not at all likely"), _("10 = extremely likely")),
+    QuestionType.CSAT: (_("1 = very unsatisfied"), _("5 = very satisfied")),
+    QuestionType.CES: (_("1 = very difficult"), _("7 = very easy")),
+    QuestionType.RATING: (_("1 = poor"), _("5 = excellent")),
 }
 
 
 @register.filter
-def scale_values(question: Question) -> range:
+def scale_values(question: Any) -> range:
+    """0..10 for an NPS question (a Question or a LocalizedQuestion)."""
     low, high = SCALES[question.type]
     return range(low, high + 1)
 
 
 @register.filter
-def scale_hints(question: Question) -> tuple[str, str]:
-    return _HINTS.get(question.type, ("", ""))
+def scale_hints(question: Any) -> tuple[str, str]:
+    """What the ends of the scale mean, in the active language."""
+    low, high = _HINTS.get(question.type, ("", ""))
+    return str(low), str(high)
 
 
 @register.filter

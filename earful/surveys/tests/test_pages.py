@@ -48,7 +48,7 @@ def test_a_bad_answer_re_shows_the_form_with_the_reason_and_keeps_what_was_typed
     )
     html = page.content.decode()
     assert page.status_code == 422
-    assert "must be a whole number from 0 to 10" in html
+    assert "Choose a whole number from 0 to 10." in html
     assert "kept words" in html
     assert 'value="k"' in html
     assert not Response.objects.exists()

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language_info
 from django.views.decorators.http import require_POST
 
 from earful.accounts.access import member_required
 from earful.accounts.roles import Permission
 from earful.surveys import selectors, services
-from earful.surveys.forms import QuestionForm, SurveyForm
-from earful.surveys.models import MAX_PUBLISHED_QUESTIONS
+from earful.surveys.forms import QuestionForm, SurveyForm, SurveySettingsForm, TranslationForm
+from earful.surveys.languages import is_language, normalize_language
+from earful.surveys.models import MAX_PUBLISHED_QUESTIONS, Survey
+from earful.surveys.validation import missing_translations
 
 
 @member_required(Permission.VIEW_DASHBOARDS)
@@ -33,8 +36,35 @@ def survey_new(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/new.html", {"form": form})
 
 
+def language_name(code: str) -> str:
+    """`fr` -> `French (fr)`; a code Django does not know stays as it is."""
+    try:
+        return f"{get_language_info(code)['name']} ({code})"
+    except KeyError:
+        return code
+
+
+def _translation_status(survey: Survey) -> list[dict[str, object]]:
+    """Each language other than the default, with how many texts publishing still needs."""
+    specs = [services.spec_of(q) for q in survey.questions.all()]
+    return [
+        {
+            "code": code,
+            "name": language_name(code),
+            "missing": len(
+                missing_translations(specs, default=survey.default_language, languages=[code])
+            ),
+        }
+        for code in survey.spoken_languages[1:]
+    ]
+
+
 def _builder(
-    request: HttpRequest, survey_id: int, form: QuestionForm, status: int = 200
+    request: HttpRequest,
+    survey_id: int,
+    form: QuestionForm,
+    status: int = 200,
+    settings_form: SurveySettingsForm | None = None,
 ) -> HttpResponse:
     survey = selectors.access_survey(request.member, survey_id)  # type: ignore[attr-defined]
     questions = list(survey.questions.all())
@@ -42,6 +72,9 @@ def _builder(
         "survey": survey,
         "questions": questions,
         "form": form,
+        "settings_form": settings_form or SurveySettingsForm(survey=survey),
+        "default_language_name": language_name(survey.default_language),
+        "translations": _translation_status(survey),
         "max_questions": MAX_PUBLISHED_QUESTIONS,
         "too_many": len(questions) > MAX_PUBLISHED_QUESTIONS,
         "has_comment_room": any(q.comment or q.type == "text" for q in questions),
@@ -89,5 +122,59 @@ def survey_publish(request: HttpRequest, survey_id: int) -> HttpResponse:
         services.publish_survey(survey=survey)
         messages.success(request, "Published: the public link now takes answers.")
     except services.SurveyInvalid as exc:
-        messages.error(request, f"Not published: {exc.errors[0][1]}")
+        more = f" (and {len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
+        messages.error(request, f"Not published: {exc.errors[0][1]}{more}")
     return redirect("surveys:builder", survey_id=survey.pk)
+
+
+@require_POST
+@member_required(Permission.EDIT_SURVEYS)
+def survey_settings(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The survey's own wording, follow-up question, trust mode, prize draw and languages."""
+    survey = selectors.access_survey(request.member, survey_id)  # type: ignore[attr-defined]
+    form = SurveySettingsForm(request.POST, survey=survey)
+    if form.is_valid():
+        try:
+            services.update_survey(survey=survey, **form.changes())
+            messages.success(request, "Saved.")
+            return redirect("surveys:builder", survey_id=survey.pk)
+        except services.SurveyInvalid as exc:
+            form.add_service_errors(exc.errors)
+    return _builder(request, survey_id, QuestionForm(), status=422, settings_form=form)
+
+
+@member_required(Permission.EDIT_SURVEYS)
+def translation_pick(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """ "Translate into: [fr]": leads to that language's page."""
+    survey = selectors.access_survey(request.member, survey_id)  # type: ignore[attr-defined]
+    code = normalize_language(request.GET.get("language", ""))
+    if not is_language(code) or code == survey.default_language:
+        messages.error(request, "Give a language code other than the default: fr, de, pt-br.")
+        return redirect("surveys:builder", survey_id=survey.pk)
+    return redirect("surveys:translation", survey_id=survey.pk, language=code)
+
+
+@member_required(Permission.EDIT_SURVEYS)
+def survey_translation(request: HttpRequest, survey_id: int, language: str) -> HttpResponse:
+    """One language's wording of the survey, beside the default language's."""
+    survey = selectors.access_survey(request.member, survey_id)  # type: ignore[attr-defined]
+    code = normalize_language(language)
+    if not is_language(code) or code == survey.default_language:
+        raise Http404
+    form = TranslationForm(request.POST or None, survey=survey, language=code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.translate_survey(
+                survey=survey,
+                language=code,
+                wording=form.wording(),
+                questions=form.question_wording(),
+            )
+            messages.success(request, f"Saved the {language_name(code)} wording.")
+            return redirect("surveys:builder", survey_id=survey.pk)
+        except services.SurveyInvalid as exc:
+            form.add_service_errors(exc.errors)
+    context = {"survey": survey, "form": form, "language": language_name(code), "code": code}
+    context["default_language"] = language_name(survey.default_language)
+    status = 422 if form.errors else 200
+    return render(request, "surveys/translation.html", context, status=status)

@@ -1,59 +1,123 @@
 """The respondent's pages: the survey form behind its public link, the follow-up question,
-and the thank-you page."""
+and the thank-you page. Each renders in the respondent's language (see `languages.py`)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from earful.customers.selectors import customer_by_external_id
 from earful.surveys import selectors, services
-from earful.surveys.forms import answers_from_form
+from earful.surveys.forms import HONEYPOT, answers_from_form, form_errors
+from earful.surveys.languages import choose_language
+from earful.surveys.localized import LocalizedSurvey
 from earful.surveys.models import Survey
 from earful.surveys.validation import MAX_TEXT, PROBE_KEY
 
-NPS_HINTS = ("Not at all likely", "Extremely likely")
+
+def _customer_locale(request: HttpRequest, survey: Survey) -> str:
+    """The locale of the customer the link names (`?ref=` signed, or `?c=` external id)."""
+    customer = selectors.respondent_by_ref(survey, _ref(request)).customer
+    if customer is None and request.GET.get("c"):
+        customer = customer_by_external_id(survey.organization_id, request.GET["c"])
+    return customer.locale if customer is not None else ""
 
 
-def _render_form(
-    request: HttpRequest, survey: Survey, *, key: str, errors: dict[str, str], status: int = 200
+def respondent_language(request: HttpRequest, survey: Survey, *, known: bool = True) -> str:
+    """`?lang=`, else the named customer's locale (when `known`), else Accept-Language, else
+    the survey's default language."""
+    available = survey.spoken_languages
+    if len(available) == 1:
+        return available[0]
+    return choose_language(
+        available,
+        survey.default_language,
+        asked=request.GET.get("lang", ""),
+        customer_locale=_customer_locale(request, survey) if known else "",
+        accept_language=request.headers.get("Accept-Language", ""),
+    )
+
+
+def _render(
+    request: HttpRequest,
+    template: str,
+    page: LocalizedSurvey,
+    context: dict[str, Any],
+    status: int = 200,
 ) -> HttpResponse:
-    context = {
-        "survey": survey,
-        "questions": list(survey.questions.all()),
-        "key": key,
-        "errors": errors,
-        "values": request.POST,
-        "nps_hints": NPS_HINTS,
-    }
-    return render(request, "surveys/public_form.html", context, status=status)
+    """Renders with the interface strings in the page's language; says which language it is."""
+    with translation.override(page.language):
+        response = render(request, template, {"survey": page, **context}, status=status)
+    response["Content-Language"] = page.language
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+def _url(name: str, page: LocalizedSurvey, **kwargs: Any) -> str:
+    """The address of a next page, keeping the respondent's language."""
+    url = reverse(f"public:{name}", kwargs={"public_id": page.public_id, **kwargs})
+    return f"{url}?lang={page.language}" if len(page.spoken_languages) > 1 else url
+
+
+def _next_page(name: str, page: LocalizedSurvey, **kwargs: Any) -> HttpResponse:
+    return redirect(_url(name, page, **kwargs))
+
+
+def _ref(request: HttpRequest) -> str:
+    """The invitation link's signed respondent reference, carried by the form."""
+    return request.POST.get("ref") or request.GET.get("ref", "")
+
+
+def _form(
+    request: HttpRequest,
+    page: LocalizedSurvey,
+    *,
+    key: str,
+    errors: dict[str, str],
+    status: int = 200,
+) -> HttpResponse:
+    context = {"questions": page.questions, "key": key, "errors": errors, "values": request.POST}
+    context["ref"] = _ref(request)
+    return _render(request, "surveys/public_form.html", page, context, status=status)
 
 
 @csrf_exempt  # anonymous, no session to ride; a stale cookie must never lose an answer
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, public_id: str) -> HttpResponse:
     survey = selectors.public_survey(public_id)
+    page = LocalizedSurvey.of(survey, respondent_language(request, survey))
     if request.method == "GET":
-        return _render_form(request, survey, key=uuid.uuid4().hex, errors={})
+        return _form(request, page, key=uuid.uuid4().hex, errors={})
+    if request.POST.get(HONEYPOT):  # a bot filled the hidden field: thank it, store nothing
+        return _next_page("thanks", page)
     key = request.POST.get("idempotency_key", "")
     answers = answers_from_form(list(survey.questions.all()), request.POST)
+    respondent = selectors.respondent_by_ref(survey, _ref(request))
     try:
         stored = services.submit_response(
             survey=survey,
             answers=answers,
             key=key,
             customer_ref=request.GET.get("c", ""),
+            customer=respondent.customer,
+            invitation_id=respondent.invitation_id,
             prize_draw=request.POST.get("prize_draw") == "on",
         ).response
     except services.SurveyInvalid as exc:
-        errors = {field.removeprefix("answers."): message for field, message in exc.errors}
-        return _render_form(request, survey, key=key, errors=errors, status=422)
+        with translation.override(page.language):
+            errors = form_errors(page.questions, exc.errors)
+        return _form(request, page, key=key, errors=errors, status=422)
     if stored.probe_due:
-        return redirect("public:follow_up", public_id=public_id, response_id=stored.uid)
-    return redirect("public:thanks", public_id=public_id)
+        return _next_page("follow_up", page, response_id=stored.uid)
+    return _next_page("thanks", page)
 
 
 @csrf_exempt  # as `respond`
@@ -61,6 +125,8 @@ def respond(request: HttpRequest, public_id: str) -> HttpResponse:
 def follow_up(request: HttpRequest, public_id: str, response_id: str) -> HttpResponse:
     """The one follow-up question after a low, middling or hesitant answer; skipping is fine."""
     response = selectors.public_response(public_id, str(response_id))
+    survey = response.survey
+    page = LocalizedSurvey.of(survey, respondent_language(request, survey, known=False))
     if request.method == "POST" and response.probe_due:
         words = request.POST.get("probe", "")[:MAX_TEXT]
         services.update_response(
@@ -69,11 +135,14 @@ def follow_up(request: HttpRequest, public_id: str, response_id: str) -> HttpRes
             answers={PROBE_KEY: words},
         )
     if request.method == "POST" or not response.probe_due:
-        return redirect("public:thanks", public_id=public_id)
-    context = {"survey": response.survey, "response": response, "key": uuid.uuid4().hex}
-    return render(request, "surveys/follow_up.html", context)
+        return _next_page("thanks", page)
+    with translation.override(page.language):
+        question = page.probe_question(response.probe_trigger)
+    context = {"question": question, "key": uuid.uuid4().hex, "skip_url": _url("thanks", page)}
+    return _render(request, "surveys/follow_up.html", page, context)
 
 
 def thanks(request: HttpRequest, public_id: str) -> HttpResponse:
     survey = selectors.public_survey(public_id)
-    return render(request, "surveys/thanks.html", {"survey": survey})
+    page = LocalizedSurvey.of(survey, respondent_language(request, survey, known=False))
+    return _render(request, "surveys/thanks.html", page, {})

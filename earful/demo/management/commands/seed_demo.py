@@ -1,14 +1,28 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from rich.console import Console
 from rich.panel import Panel
 from rich.progress import Progress, TaskID
 
-from earful.demo.services import CUSTOMERS, RESPONSES, DemoSlugTaken, DemoSummary, seed_demo
+from earful.demo.services import (
+    CUSTOMERS,
+    RESPONSES,
+    SLUG,
+    DemoSlugTaken,
+    DemoSummary,
+    seed_demo,
+)
+from earful.insights.services.enrichment import enrich_pending, pending_items
+from earful.surveys.services.expanding import expand_responses
 
 URL = "http://127.0.0.1:8000/"
 
@@ -53,12 +67,61 @@ def _counts(summary: DemoSummary) -> str:
     )
 
 
+ANALYSIS_SECONDS = 60  # comments analyzed in the foreground at most this long; then background
+_BACKGROUND = (
+    f"import sys; from earful.cli import main; sys.exit(main(['enrich', '--org', '{SLUG}']))"
+)
+
+
+def _analyze_comments(summary: DemoSummary, bars: _Bars, seconds: int) -> str:
+    """Writes the answers' feedback items if no worker has yet, then analyzes them (sentiment,
+    hesitancy, themes) for at most `seconds`, so the dashboards show them at once; what is left
+    is analyzed by a background `earful enrich`, and the dashboards show its progress."""
+    started = time.perf_counter()
+    expand_responses()
+    report = enrich_pending(
+        organization=summary.organization,
+        progress=lambda done, total: bars("Analyzing comments", done, total),
+        until=time.monotonic() + seconds,
+    )
+    line = report.describe(time.perf_counter() - started)
+    left = pending_items(summary.organization).count()
+    if left:
+        line += (
+            f"; the other {left} are being analyzed in the background (log: "
+            f"{_analyze_in_background()}); the Feedback page shows the progress"
+        )
+    return line
+
+
+def _analyze_in_background() -> Path:
+    log = Path(settings.DATA_DIR) / "demo-analysis.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        subprocess.Popen(
+            [sys.executable, "-c", _BACKGROUND],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return log
+
+
 class Command(BaseCommand):
     help = "Load the demo organization, Northwind Apparel. A rerun adds no duplicates."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--customers", type=int, default=CUSTOMERS, help="How many customers")
         parser.add_argument("--responses", type=int, default=RESPONSES, help="How many responses")
+        parser.add_argument(
+            "--analysis-seconds",
+            type=int,
+            default=ANALYSIS_SECONDS,
+            help=(
+                "Analyze the comments for at most this long, then leave the rest to a "
+                f"background process (default {ANALYSIS_SECONDS}; 0: all in the background)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["customers"] < 1 or options["responses"] < 0:
@@ -73,5 +136,7 @@ class Command(BaseCommand):
                 )
             except DemoSlugTaken as exc:
                 raise CommandError(str(exc)) from exc
+            analysis = _analyze_comments(summary, _Bars(progress), options["analysis_seconds"])
         self.stdout.write(_counts(summary))
+        self.stdout.write(f"comments: {analysis}")
         self.stdout.write(_box(summary))

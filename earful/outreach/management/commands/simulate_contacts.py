@@ -15,6 +15,7 @@ REASONS = {
     "cooldown": "skipped: global cooldown",
     "cap": "skipped: message cap",
     "no_email": "skipped: no email address",
+    "unsubscribed": "skipped: unsubscribed",
 }
 
 
@@ -30,6 +31,9 @@ def _table(organization: Organization, report: SimulationReport) -> Table:
     table.add_row("reminders sent (nobody answers: worst case)", str(report.reminders))
     for code, count in report.skipped.most_common():
         table.add_row(REASONS.get(code, f"skipped: {code}"), str(count))
+    for code, count in report.skipped_reminders.most_common():
+        reason = REASONS.get(code, f"skipped: {code}").removeprefix("skipped: ")
+        table.add_row(f"reminders skipped: {reason}", str(count))
     table.add_row("most messages to one customer", str(report.most_messages))
     return table
 

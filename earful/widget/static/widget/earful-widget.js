@@ -2,7 +2,9 @@
  *   <script src="https://earful.example/widget.js" data-survey="PUBLIC_ID" async></script>
  * A "Feedback" button opens the survey's questions. Answers are queued in localStorage with
  * their Idempotency-Key and sent; offline or failed sends are retried later with the same key,
- * so the server stores each answer once. No dependencies, no cookies. */
+ * so the server stores each answer once. No dependencies, no cookies.
+ * The survey is worded in the page's data-lang, else the browser's language (navigator.language),
+ * when the survey speaks it; else its default language. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -10,6 +12,7 @@
   var base = new URL(script.src).origin;
   var surveyId = script.dataset.survey;
   var label = script.dataset.label || "Feedback";
+  var language = script.dataset.lang || navigator.language || "";
   var QUEUE = "earful-widget-queue";
 
   function readQueue() {
@@ -69,11 +72,12 @@
     var set = el("fieldset");
     set.appendChild(el("legend", {}, q.text));
     if (q.scale || q.type === "choice") {
-      var box = el("div", { "class": "ew-scale", role: "radiogroup" });
-      (q.scale || q.choices).forEach(function (value) {
+      var box = el("div", { "class": "ew-scale", role: "radiogroup", "aria-label": q.text });
+      var shown = q.scale || q.choice_labels || q.choices;
+      (q.scale || q.choices).forEach(function (value, i) {
         var lab = el("label");
         var input = el("input", { type: "radio", name: q.key, value: String(value) });
-        lab.appendChild(input); lab.appendChild(el("span", {}, String(value)));
+        lab.appendChild(input); lab.appendChild(el("span", {}, String(shown[i])));
         box.appendChild(lab);
       });
       set.appendChild(box);
@@ -82,7 +86,7 @@
     }
     if (q.comment) {
       set.appendChild(el("textarea", { name: q.key + "_comment", rows: "2",
-        "aria-label": q.comment_prompt || "Why?", placeholder: q.comment_prompt || "Why? (optional)" }));
+        "aria-label": q.comment_prompt, placeholder: q.comment_prompt }));
     }
     return set;
   }
@@ -101,13 +105,14 @@
 
   function open(panel, survey) {
     panel.innerHTML = "";
+    panel.setAttribute("lang", survey.language);
     var form = el("form", { "aria-label": survey.title });
     form.appendChild(el("h2", { style: "font-size:17px;margin:0 0 10px" }, survey.title));
     survey.questions.filter(function (q) { return q.type !== "multi_choice"; })
       .forEach(function (q) { form.appendChild(questionField(q)); });
-    var hp = el("input", { type: "text", name: "website", tabindex: "-1", autocomplete: "off", "class": "ew-hp", "aria-hidden": "true" });
+    var hp = el("input", { type: "text", name: "your-website", tabindex: "-1", autocomplete: "off", "class": "ew-hp", "aria-hidden": "true" });
     form.appendChild(hp);
-    form.appendChild(el("button", { type: "submit", "class": "ew-send" }, "Send"));
+    form.appendChild(el("button", { type: "submit", "class": "ew-send" }, survey.labels.send));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var answers = collect(form, survey);
@@ -133,7 +138,7 @@
       panel.hidden = !show;
       button.setAttribute("aria-expanded", String(show));
       if (!show || survey) { if (show && survey && !panel.firstChild) { open(panel, survey); } return; }
-      fetch(base + "/api/v1/public/widget/" + surveyId).then(function (r) { return r.json(); })
+      fetch(base + "/api/v1/public/widget/" + surveyId + "?lang=" + encodeURIComponent(language)).then(function (r) { return r.json(); })
         .then(function (data) { survey = data; open(panel, survey); })
         .catch(function () { panel.textContent = "Feedback is unavailable right now."; });
     });

@@ -1,0 +1,266 @@
+"""Inserting model rows with SQL built once per process, for the one hot path where the ORM's
+per-call query compilation costs more than the write itself: taking a customer's answer.
+
+`insert_rows` writes the same columns the ORM would (defaults, `auto_now` stamps, each field's
+own conversion for the backend), in one statement, optionally skipping rows that collide on a
+unique constraint or writing a row only if a condition holds. It runs on SQLite and PostgreSQL
+alike (`INSERT ... SELECT ... WHERE`, `ON CONFLICT ... DO NOTHING` and `RETURNING` exist in
+both); the tests of the answer path run on both. Anything off the hot path uses the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.db import connections, router
+from django.utils import timezone
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: SQLite's own waiting only
+    fcntl = None  # type: ignore[assignment]
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+Condition = tuple[str, list[Any]]  # SQL with %s placeholders, and its parameters
+
+
+def _fields(model: type[Model]) -> list[Field]:
+    pk = model._meta.pk
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not (f is pk and getattr(f, "db_returning", False))  # the database numbers it
+    ]
+
+
+# Fields whose Python value (a str, int, bool or None here) every database adapter takes as it
+# is: their `get_db_prep_save` only costs time. Every other field converts through it.
+_PLAIN = (BooleanField, CharField, IntegerField, TextField)
+
+
+class _Context:
+    """One `prepare_rows` call: its connection, one `now` for every `auto_now` stamp (the ORM
+    takes one per field), and each value converted once however many rows share it."""
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+        self.now = timezone.now()
+        self._converted: dict[tuple[int, int], tuple[Any, Any]] = {}
+
+    def convert(self, field: Field, value: Any) -> Any:
+        key = (id(field), id(value))
+        found = self._converted.get(key)
+        if found is None:  # keeps `value` alive with its conversion, so its id stays its own
+            found = self._converted[key] = (value, field.get_db_prep_save(value, self.connection))
+        return found[1]
+
+
+Prepare = Callable[[Model, _Context], Any]
+
+
+def _plain(field: Field) -> bool:
+    if isinstance(field, ForeignKey):
+        return _plain(field.target_field)
+    return isinstance(field, _PLAIN)
+
+
+def _preparer(field: Field) -> Prepare:
+    """How to turn one object's value of `field` into the database's, as the ORM's insert does
+    (`auto_now` fields are stamped on the object)."""
+    attname = field.attname
+    if isinstance(field, DateTimeField) and (field.auto_now or field.auto_now_add):
+
+        def stamp(obj: Model, context: _Context) -> Any:
+            setattr(obj, attname, context.now)
+            return context.convert(field, context.now)
+
+        return stamp
+    if _plain(field) and not getattr(field, "auto_now", False):
+        return lambda obj, context: getattr(obj, attname)
+    return lambda obj, context: context.convert(field, field.pre_save(obj, True))
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} has no column")
+    return field.column
+
+
+@cache
+def _preparers(model: type[Model]) -> tuple[Prepare, ...]:
+    return tuple(_preparer(f) for f in _fields(model))
+
+
+_lock_files: dict[str, Any] = {}
+
+
+@contextmanager
+def write_lock(using: str = "default") -> Iterator[None]:
+    """One SQLite writer at a time across the server's processes, outside any transaction.
+
+    SQLite lets one connection write at a time; the others wait in its busy handler, which
+    sleeps 1, 2, 5 ... up to 100 ms between tries, so under load an answer can wait far longer
+    than the write takes. Writers that take this lock first wait in the kernel (`flock`) and go
+    the moment it is free: two processes inserting answers store about twice as many a second.
+
+    A no-op on other databases, on an in-memory SQLite database, and inside a transaction
+    (which may hold SQLite's lock already: the order is always this lock, then SQLite's)."""
+    connection = connections[using]
+    name = str(connection.settings_dict["NAME"])
+    if (
+        fcntl is None
+        or connection.vendor != "sqlite"
+        or connection.in_atomic_block
+        or ":memory:" in name
+        or "mode=memory" in name
+    ):
+        yield
+        return
+    lock = _lock_files.get(name)
+    if lock is None:
+        lock = _lock_files[name] = open(f"{name}.write-lock", "a")  # noqa: SIM115
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str  # with the placeholders Django's cursor takes (%s)
+    raw: str  # with those the DB-API driver takes (SQLite: ?)
+    returning: bool
+
+
+@cache
+def _statement(
+    model: type[Model], rows: int, unique: tuple[str, ...], where: str, using: str
+) -> _Statement:
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    fields = _fields(model)
+    columns = ", ".join(quote(f.column) for f in fields)
+    row = ", ".join(["%s"] * len(fields))
+    table = quote(model._meta.db_table)
+    if where:  # one row, written only if the condition holds
+        sql = f"INSERT INTO {table} ({columns}) SELECT {row} WHERE {where}"
+    else:
+        sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([f'({row})'] * rows)}"
+    if unique:
+        targets = ", ".join(quote(_column(model, name)) for name in unique)
+        sql += f" ON CONFLICT ({targets}) DO NOTHING"
+    returning = rows == 1 and connection.features.can_return_columns_from_insert
+    if returning:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"  # type: ignore[union-attr]
+    raw = sql.replace("%s", "?") if connection.vendor == "sqlite" else sql
+    return _Statement(sql, raw, returning)
+
+
+BATCH = 500  # rows per statement: well under both databases' limits on parameters
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    objs: Sequence[Model]
+    statement: _Statement
+    params: list[Any]
+
+
+@dataclass(frozen=True)
+class PreparedRows:
+    """Rows whose statements and parameters are ready: `write()` only runs them, so a caller
+    can prepare before taking a lock (a transaction) and hold it only while they run."""
+
+    using: str
+    chunks: tuple[_Chunk, ...]
+
+    def write(self) -> int:
+        """Runs the statements; returns how many rows were written."""
+        connection, written = connections[self.using], 0
+        for chunk in self.chunks:
+            count, pk = _execute(connection, chunk.statement, chunk.params, len(chunk.objs))
+            written += count
+            if len(chunk.objs) == 1 and pk is not None:
+                obj = chunk.objs[0]
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, self.using
+        return written
+
+
+def prepare_rows(
+    objs: Sequence[Model], *, unique: Sequence[str] = (), where: Condition | None = None
+) -> PreparedRows:
+    """The statements inserting `objs` (all of one model), up to BATCH rows each.
+
+    With `unique` (the fields of a unique constraint), a row that collides with a stored one is
+    skipped, not an error. With `where` (SQL and its parameters; one object only), the row is
+    written only if that condition holds. A lone object gets its primary key when written."""
+    if where is not None and len(objs) != 1:
+        raise ValueError("prepare_rows(where=...) writes one object")
+    if not objs:
+        return PreparedRows("default", ())
+    model = type(objs[0])
+    using = router.db_for_write(model)
+    context = _Context(connections[using])
+    preparers = _preparers(model)
+    chunks = []
+    for start in range(0, len(objs), BATCH):
+        part = objs[start : start + BATCH]
+        params = [prepare(obj, context) for obj in part for prepare in preparers]
+        statement = _statement(model, len(part), tuple(unique), where[0] if where else "", using)
+        chunks.append(_Chunk(part, statement, params + (where[1] if where else [])))
+    return PreparedRows(using, tuple(chunks))
+
+
+def insert_rows(
+    objs: Sequence[Model], *, unique: Sequence[str] = (), where: Condition | None = None
+) -> int:
+    """Inserts `objs` (see `prepare_rows`); returns how many rows were written."""
+    return prepare_rows(objs, unique=unique, where=where).write()
+
+
+def _execute(
+    connection: BaseDatabaseWrapper, statement: _Statement, params: list[Any], rows: int
+) -> tuple[int, Any]:
+    """Runs the statement; returns (rows written, the lone row's primary key or None).
+
+    On the driver's own cursor: Django's adds more time than SQLite takes to store an answer.
+    Errors still become Django's (`wrap_database_errors`); while queries are being recorded
+    (DEBUG, `assertNumQueries`, `CaptureQueriesContext`) Django's cursor runs it, so they count."""
+    if connection.queries_logged:
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, params)
+            return _outcome(cursor, statement, rows)
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with write_lock(connection.alias), connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(statement.raw, params)
+            return _outcome(cursor, statement, rows)
+        finally:
+            cursor.close()
+
+
+def _outcome(cursor: Any, statement: _Statement, rows: int) -> tuple[int, Any]:
+    if statement.returning:
+        found = cursor.fetchone()
+        return (1, found[0]) if found else (0, None)
+    written = cursor.rowcount
+    return written, (cursor.lastrowid if rows == 1 and written == 1 else None)

@@ -1,0 +1,1 @@
+"""Writes of the insights app, one module per sub-feature (enrichment, themes ...)."""

@@ -1,0 +1,16 @@
+"""Background work: load by id, call a service, nothing else."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def enrich_feedback(item_ids: list[int]) -> int:
+    """Sentiment, hesitancy and themes of these feedback items; skips those already analyzed.
+    Returns how many it analyzed."""
+    # Imported here: web processes load this module (the signal receiver enqueues this task)
+    # and need none of the text models' libraries.
+    from earful.insights.services import enrichment
+
+    return enrichment.enrich_items_by_id(item_ids=item_ids).analyzed

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+
+class OutreachInvalid(ValueError):
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{f}: {m}" for f, m in errors))
+        self.errors = errors

@@ -1,0 +1,150 @@
+"""The public answer endpoints, /api/v1/public/surveys/{public_id}/responses[/{id}]: the hot path.
+
+The ninja operations in `api.py` document them (OpenAPI) and call `submit` and `update` here.
+The same paths are served first by the plain Django views below (`urlpatterns`, included by
+`earful/urls.py` ahead of the ninja API): ninja's per-request machinery (signature binding,
+parameter models, response validation) and the walk through every API route cost more than
+storing the answer. The views parse with the same schemas and reply with the same bodies,
+statuses and error shapes as the ninja operations (a test holds them equal)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from ninja.renderers import JSONRenderer
+from pydantic import BaseModel, ValidationError
+
+from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
+from earful.surveys import selectors, services
+from earful.surveys.published import published_entry
+from earful.surveys.schemas import ResponseIn, ResponsePatch
+
+KEY_HEADER = "Idempotency-Key"
+
+
+def _response_body(submission: services.Submission) -> dict[str, Any]:
+    stored = submission.response
+    return {
+        "id": str(stored.uid),
+        "survey": stored.survey.public_id,
+        "created": submission.created,
+        "submitted_at": stored.submitted_at,
+        "finished": stored.is_finished,
+        "finished_at": stored.finished_at,
+        "edits": stored.edits,
+        "score": stored.score,
+        "tier": stored.tier,
+        "probe": (
+            {"trigger": stored.probe_trigger, "question": stored.probe_question}
+            if stored.probe_due
+            else None
+        ),
+    }
+
+
+def submit(public_id: str, payload: ResponseIn, key: str) -> tuple[int, dict[str, Any]]:
+    """201 and the new response, or 200 and the stored one for a key seen before."""
+    survey = published_entry(public_id).survey
+    respondent = selectors.respondent_by_ref(survey, payload.ref)
+    try:
+        submission = services.submit_response(
+            survey=survey,
+            answers=payload.answers,
+            key=key,
+            customer_ref=payload.customer or "",
+            customer=respondent.customer,
+            invitation_id=respondent.invitation_id,
+            channel="api",
+            finished=payload.finished,
+            timings=payload.timings,
+            prize_draw=payload.prize_draw,
+        )
+    except services.SurveyInvalid as exc:
+        if exc.errors == [("survey", services.NOT_ACCEPTING)]:  # closed since it was cached
+            raise Http404 from exc
+        raise ApiInvalid(exc.errors) from exc
+    return (201 if submission.created else 200), _response_body(submission)
+
+
+def update(
+    public_id: str, response_id: str, payload: ResponsePatch, key: str
+) -> tuple[int, dict[str, Any]]:
+    response = selectors.public_response(public_id, response_id)
+    try:
+        submission = services.update_response(
+            response=response,
+            key=key,
+            answers=payload.answers,
+            timings=payload.timings,
+            finished=payload.finished,
+        )
+    except services.SurveyInvalid as exc:
+        raise ApiInvalid(exc.errors) from exc
+    return 200, _response_body(submission)
+
+
+# The plain views ------------------------------------------------------------------------------
+
+_renderer = JSONRenderer()
+
+
+def _reply(request: HttpRequest, status: int, data: Any) -> HttpResponse:
+    content = _renderer.render(request, data, response_status=status)
+    reply = HttpResponse(content, status=status, content_type="application/json; charset=utf-8")
+    # Set here: CommonMiddleware, which sets it on other replies, is skipped on this path, and
+    # without it the server sends the reply in chunks.
+    reply["Content-Length"] = str(len(reply.content))
+    return reply
+
+
+def _payload(request: HttpRequest, schema: type[BaseModel]) -> Any:
+    """The body as ninja reads it: JSON, then the schema (an empty body is a missing one)."""
+    return schema.model_validate(json.loads(request.body) if request.body else None)
+
+
+def _serve(
+    request: HttpRequest, schema: type[BaseModel], act: Callable[[Any, str], tuple[int, dict]]
+) -> HttpResponse:
+    try:
+        payload = _payload(request, schema)
+        status, body = act(payload, request.headers.get(KEY_HEADER, ""))
+    except ValueError as exc:  # json.JSONDecodeError; pydantic's ValidationError is handled below
+        if isinstance(exc, ValidationError):
+            return _reply(request, 422, error_body(pydantic_errors(_at_payload(exc))))
+        return _reply(request, 400, {"detail": "Cannot parse request body"})
+    except ApiInvalid as exc:
+        return _reply(request, exc.status, {"detail": exc.errors})
+    except Http404:
+        return _reply(request, 404, error_body([("id", "not found")]))
+    return _reply(request, status, body)  # the ResponseOut shape: a test compares with ninja
+
+
+def _at_payload(exc: ValidationError) -> list[dict[str, Any]]:
+    """Errors located as ninja locates them: under `body.payload`."""
+    return [{**error, "loc": ("body", "payload", *error["loc"])} for error in exc.errors()]
+
+
+@csrf_exempt  # a public JSON endpoint: no cookie, no session to ride
+@require_http_methods(["POST"])
+def submit_response(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _serve(request, ResponseIn, lambda payload, key: submit(public_id, payload, key))
+
+
+@csrf_exempt
+@require_http_methods(["PATCH"])
+def update_response(request: HttpRequest, public_id: str, response_id: str) -> HttpResponse:
+    return _serve(
+        request, ResponsePatch, lambda payload, key: update(public_id, response_id, payload, key)
+    )
+
+
+urlpatterns = [
+    path("public/surveys/<str:public_id>/responses", submit_response),
+    path("public/surveys/<str:public_id>/responses/<str:response_id>", update_response),
+]
