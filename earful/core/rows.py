@@ -146,6 +146,7 @@ class _Statement:
     sql: str  # with the placeholders Django's cursor takes (%s)
     raw: str  # with those the DB-API driver takes (SQLite: ?)
     returning: bool
+    width: int  # parameters per execution; fewer than given: one execution per row (many)
 
 
 @cache
@@ -158,10 +159,14 @@ def _statement(
     columns = ", ".join(quote(f.column) for f in fields)
     row = ", ".join(["%s"] * len(fields))
     table = quote(model._meta.db_table)
+    # PostgreSQL takes many rows as one statement run once per row (psycopg pipelines them and
+    # parses the short statement once; a long one it parses again on every call).
+    many = rows > 1 and connection.vendor == "postgresql"
     if where:  # one row, written only if the condition holds
         sql = f"INSERT INTO {table} ({columns}) SELECT {row} WHERE {where}"
     else:
-        sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([f'({row})'] * rows)}"
+        values = ", ".join([f"({row})"] * (1 if many else rows))
+        sql = f"INSERT INTO {table} ({columns}) VALUES {values}"
     if unique:
         targets = ", ".join(quote(_column(model, name)) for name in unique)
         sql += f" ON CONFLICT ({targets}) DO NOTHING"
@@ -169,7 +174,8 @@ def _statement(
     if returning:
         sql += f" RETURNING {quote(model._meta.pk.column)}"  # type: ignore[union-attr]
     raw = sql.replace("%s", "?") if connection.vendor == "sqlite" else sql
-    return _Statement(sql, raw, returning)
+    width = len(fields) if many else len(fields) * rows + (sql.count("%s") - len(fields) * rows)
+    return _Statement(sql, raw, returning, width)
 
 
 BATCH = 500  # rows per statement: well under both databases' limits on parameters
@@ -245,17 +251,25 @@ def _execute(
     (DEBUG, `assertNumQueries`, `CaptureQueriesContext`) Django's cursor runs it, so they count."""
     if connection.queries_logged:
         with connection.cursor() as cursor:
-            cursor.execute(statement.sql, params)
+            _run(cursor, statement.sql, statement, params)
             return _outcome(cursor, statement, rows)
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
     with write_lock(connection.alias), connection.wrap_database_errors:
         cursor = connection.connection.cursor()
         try:
-            cursor.execute(statement.raw, params)
+            _run(cursor, statement.raw, statement, params)
             return _outcome(cursor, statement, rows)
         finally:
             cursor.close()
+
+
+def _run(cursor: Any, sql: str, statement: _Statement, params: list[Any]) -> None:
+    if len(params) == statement.width:
+        cursor.execute(sql, params)
+    else:
+        width = statement.width
+        cursor.executemany(sql, [params[i : i + width] for i in range(0, len(params), width)])
 
 
 def _outcome(cursor: Any, statement: _Statement, rows: int) -> tuple[int, Any]:
