@@ -8,9 +8,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from earful.accounts.access import TokenAuth
+from earful.alerts.api import router as alerts_router
 from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
 from earful.customers.api import events_router
 from earful.customers.api import router as customers_router
+from earful.inbox.api import router as inbox_router
+from earful.inbox.api_trends import router as inbox_trends_router
+from earful.ingest.api import router as ingest_router
 from earful.insights.api import router as insights_router
 from earful.insights.api import themes_router
 from earful.insights.api_feedback import router as feedback_router
@@ -39,6 +43,10 @@ api.add_router("/insights", insights_stats_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/themes", themes_router)
 api.add_router("/events", events_router)
+api.add_router("", ingest_router)  # /sources, /imports
+api.add_router("/items", inbox_router)
+api.add_router("/items", inbox_trends_router)  # /items/trends
+api.add_router("/alert-rules", alerts_router)
 api.add_router("/public", public_router, auth=None)
 api.add_router("/public", widget_router, auth=None)
 

@@ -74,7 +74,10 @@ INSTALLED_APPS = [
     "earful.surveys",
     "earful.outreach",
     "earful.widget",
+    "earful.ingest",
     "earful.insights",
+    "earful.inbox",
+    "earful.alerts",
     "earful.demo",
 ]
 

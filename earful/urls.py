@@ -17,5 +17,10 @@ urlpatterns = [
     path("s/", include("earful.surveys.public_urls")),
     path("i/", include("earful.outreach.public_urls")),
     path("", include("earful.widget.urls")),
+    path("ingest/", include("earful.ingest.urls")),
+    path("hooks/", include("earful.ingest.webhook_urls")),
+    path("inbox/", include("earful.inbox.urls")),
+    path("inbox/trends/", include("earful.inbox.urls_trends")),
+    path("alerts/", include("earful.alerts.urls")),
     path("api/v1/", api.urls),
 ]

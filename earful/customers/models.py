@@ -9,6 +9,9 @@ class Account(OrgScoped):
     """A B2B company whose people are customers (the buyer is not always the user)."""
 
     name = models.CharField(max_length=200)
+    is_key = models.BooleanField(
+        default=False, help_text="A key account: alert rules can watch its customers closely"
+    )
 
     class Meta:
         constraints = [

@@ -34,6 +34,24 @@ class FeedbackItem(OrgScoped):
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL
     )
+    source = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Imported items: the source's name (zendesk, trustpilot ...)",
+    )
+    external_id = models.CharField(
+        max_length=200, blank=True, help_text="Imported items: the id the source gave it"
+    )
+    title = models.CharField(
+        max_length=300, blank=True, help_text="A ticket's subject, a review's title"
+    )
+    author = models.CharField(
+        max_length=200, blank=True, help_text="The public name on a review or post (not a customer)"
+    )
+    url = models.URLField(max_length=500, blank=True, help_text="Where the item can be read")
+    metadata = models.JSONField(
+        default=dict, blank=True, help_text="What the source said that has no column of its own"
+    )
     text = models.TextField()
     score = models.SmallIntegerField(null=True, blank=True)
     score_scale = models.CharField(

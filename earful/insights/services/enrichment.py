@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import partial
 
 import numpy as np
 from django.db import close_old_connections, connection, connections, router, transaction
@@ -36,6 +37,7 @@ from django.utils import timezone
 
 from earful.accounts.models import Organization
 from earful.feedback.models import FeedbackItem
+from earful.feedback.signals import feedback_enriched
 from earful.insights.services.embeddings import store_embeddings
 from earful.insights.services.score_scales import Scale, score_scales
 from earful.insights.services.themes import assign_items
@@ -196,12 +198,20 @@ def _enrich_batch(items: list[FeedbackItem]) -> EnrichmentReport:
         if isinstance(outcome, TextEnrichment)
     }
     _themes([item for item in saved if item.sentiment], vectors)
+    _announce_enriched([item.pk for item in saved if item.sentiment])
     return EnrichmentReport(
         analyzed=sum(1 for item in saved if item.sentiment),
         failed=sum(1 for item in saved if item.analyzed_at is None),
         gave_up=sum(1 for item in saved if item.enrichment_gave_up),
         skipped=gone + len(items) - len(saved),
     )
+
+
+def _announce_enriched(item_ids: list[int]) -> None:
+    """`feedback_enriched` on commit (alerts read sentiment, hesitancy and themes)."""
+    if item_ids and feedback_enriched.has_listeners():
+        send = partial(feedback_enriched.send, sender=FeedbackItem, item_ids=item_ids)
+        transaction.on_commit(send)
 
 
 def _themes(items: list[FeedbackItem], vectors: dict[int, np.ndarray]) -> None:
