@@ -21,7 +21,10 @@ install: $(STAMP)
 demo: install
 	$(BIN)/earful migrate --noinput
 	$(BIN)/earful seed-demo
-	$(BIN)/earful serve --host $(HOST) --port $(PORT)
+	@# The background worker (enrichment, reminders, journeys, alerts) runs beside the server
+	@# and stops with it (Ctrl-C).
+	$(BIN)/earful worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/earful serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/pytest

@@ -7,8 +7,8 @@ earful import customers FILE --org SLUG
 earful import events FILE --org SLUG
                                   customer events for journeys (customer,name,occurred_at,key)
 earful openapi --out FILE | --check FILE
-earful worker                     run the background task worker (it also analyzes any
-                                  feedback left pending, every EARFUL_ENRICH_SWEEP_SECONDS)
+earful worker                     run the background task worker; it also runs the periodic
+                                  sweeps (answers, outreach, enrichment, webhooks, alerts)
 earful expand-answers [--every N] write the Answer rows of accepted answers still without
                                   them (the worker does it as answers arrive)
 earful outreach-sweep [--every N] periodic outreach: re-queue stuck sends, mark answered
@@ -27,6 +27,7 @@ earful <any manage.py command>    migrate, createsuperuser, shell, ...
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -66,22 +67,48 @@ def openapi(args: list[str]) -> int:
     return 2
 
 
-def _start_enrichment_sweeps(args: list[str]) -> None:
-    """`earful worker` also runs the enrichment sweep in a thread, every
-    EARFUL_ENRICH_SWEEP_SECONDS (0: never): it analyzes feedback whose task was lost. Not in
-    the autoreloader's parent process (it only restarts the child), nor with --batch."""
+# The worker's periodic sweeps: (name, setting with the seconds between runs (0: never),
+# default seconds, "module:function"). Each function is idempotent and safe to rerun.
+WORKER_SWEEPS = (
+    (
+        "answers",
+        "EARFUL_EXPAND_SWEEP_SECONDS",
+        30,
+        "earful.surveys.services.expanding:expand_responses",
+    ),
+    ("outreach", "EARFUL_OUTREACH_SWEEP_SECONDS", 60, "earful.outreach.services:sweep_outreach"),
+    (
+        "enrichment",
+        "EARFUL_ENRICH_SWEEP_SECONDS",
+        300,
+        "earful.insights.services.enrichment:enrich_pending",
+    ),
+)
+
+
+def _start_worker_sweeps(args: list[str]) -> list[str]:
+    """`earful worker` also runs the periodic sweeps (WORKER_SWEEPS), each in a thread: answers
+    left unexpanded, outreach (reminders, journeys, due sends), feedback left unanalyzed.
+    Not in the autoreloader's parent process (it only restarts the child), nor with --batch.
+    Returns the names of the sweeps started."""
     import django
     from django.conf import settings
 
     django.setup()
-    from earful.core import env
+    from earful.core import env, periodic
 
-    every = env.get_int("EARFUL_ENRICH_SWEEP_SECONDS", 300, minimum=0)
     reload = "--reload" in args or (settings.DEBUG and "--no-reload" not in args)
-    if every and "--batch" not in args and (not reload or os.environ.get("RUN_MAIN") == "true"):
-        from earful.insights.services.enrichment import start_sweeper
-
-        start_sweeper(every=every)
+    if "--batch" in args or (reload and os.environ.get("RUN_MAIN") != "true"):
+        return []
+    started = []
+    for name, setting, default, target in WORKER_SWEEPS:
+        every = env.get_int(setting, default, minimum=0)
+        if every:
+            module, function = target.split(":")
+            sweep = getattr(importlib.import_module(module), function)
+            periodic.start_periodic(name=name, every=every, sweep=sweep)
+            started.append(name)
+    return started
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         args = ["help"]
     if args[0] == "worker":
-        _start_enrichment_sweeps(args[1:])
+        _start_worker_sweeps(args[1:])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["earful", *_command_name(args)])

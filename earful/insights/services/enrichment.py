@@ -31,11 +31,12 @@ from datetime import datetime
 from functools import partial
 
 import numpy as np
-from django.db import close_old_connections, connection, connections, router, transaction
+from django.db import connections, router, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from earful.accounts.models import Organization
+from earful.core.periodic import run_periodically
 from earful.feedback.models import FeedbackItem
 from earful.feedback.signals import feedback_enriched
 from earful.insights.services.embeddings import store_embeddings
@@ -149,33 +150,8 @@ def enrich_pending(
 
 def sweep_periodically(*, every: float, stop: threading.Event, first: float = 30) -> None:
     """Runs `enrich_pending` `first` seconds from now, then every `every` seconds, until `stop`
-    is set (the worker's sweeper thread). An error is logged, never fatal: the next round
-    tries again."""
-    wait = min(first, every)
-    while not stop.wait(wait):
-        wait = every
-        if not connection.in_atomic_block:  # as the worker does between tasks
-            close_old_connections()
-        try:
-            report = enrich_pending()
-        except Exception:
-            logger.exception("feedback enrichment sweep failed")
-            continue
-        if report.done:
-            logger.info("feedback enrichment sweep: %s", report)
-
-
-def start_sweeper(*, every: float) -> threading.Event:
-    """Starts `sweep_periodically` in a daemon thread; set the returned event to stop it."""
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=sweep_periodically,
-        kwargs={"every": every, "stop": stop},
-        name="earful-enrichment-sweep",
-        daemon=True,
-    )
-    thread.start()
-    return stop
+    is set (`earful worker` runs it through earful/core/periodic.py)."""
+    run_periodically(name="enrichment", every=every, sweep=enrich_pending, stop=stop, first=first)
 
 
 def _enrich_batch(items: list[FeedbackItem]) -> EnrichmentReport:

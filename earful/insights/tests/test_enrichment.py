@@ -3,6 +3,7 @@ one bad item. These tests run the real model (loaded once per test session, by i
 
 from __future__ import annotations
 
+import importlib
 import io
 import threading
 from datetime import UTC, datetime
@@ -379,20 +380,27 @@ def test_enrichment_stores_the_embeddings_and_puts_items_in_the_themes_they_fit(
     assert links == {arriving.pk: theme.pk, itchy.pk: None}
 
 
-def test_the_worker_starts_its_enrichment_sweep_unless_told_not_to(monkeypatch, settings):
+def test_the_worker_starts_its_periodic_sweeps_unless_told_not_to(monkeypatch, settings):
     from earful import cli
+    from earful.core import periodic
 
-    started: list[float] = []
-    monkeypatch.setattr(enrichment, "start_sweeper", lambda every: started.append(every))
+    started: list[tuple[str, float]] = []
+    monkeypatch.setattr(
+        periodic, "start_periodic", lambda name, every, sweep: started.append((name, every))
+    )
     monkeypatch.delenv("RUN_MAIN", raising=False)
     settings.DEBUG = False
     monkeypatch.setenv("EARFUL_ENRICH_SWEEP_SECONDS", "120")
-    cli._start_enrichment_sweeps([])
-    cli._start_enrichment_sweeps(["--batch"])  # runs the queue once and exits: no sweep
+    assert "enrichment" in cli._start_worker_sweeps([])
+    assert cli._start_worker_sweeps(["--batch"]) == []  # runs the queue once and exits
     settings.DEBUG = True  # the autoreloader's parent only restarts the worker: no sweep
-    cli._start_enrichment_sweeps([])
+    assert cli._start_worker_sweeps([]) == []
     monkeypatch.setenv("RUN_MAIN", "true")  # its child, the worker, sweeps
-    cli._start_enrichment_sweeps([])
+    assert "enrichment" in cli._start_worker_sweeps([])
     monkeypatch.setenv("EARFUL_ENRICH_SWEEP_SECONDS", "0")
-    cli._start_enrichment_sweeps([])
-    assert started == [120, 120]
+    assert "enrichment" not in cli._start_worker_sweeps([])
+    assert ("enrichment", 120) in started
+    assert enrich_pending in [
+        getattr(importlib.import_module(target.split(":")[0]), target.split(":")[1])
+        for _, _, _, target in cli.WORKER_SWEEPS
+    ]
