@@ -6,6 +6,11 @@ earful seed-demo                  load the demo organization (rerun: no duplicat
 earful import customers FILE --org SLUG
 earful import events FILE --org SLUG
                                   customer events for journeys (customer,name,occurred_at,key)
+earful import tickets|reviews|posts FILE --source NAME --org SLUG [--columns our=theirs,...]
+                                  [--columns-file mapping.json]
+                                  support tickets, public reviews, social posts (sources:
+                                  csv, json, zendesk, freshdesk, google_business, trustpilot,
+                                  app_store, google_play, social); a rerun adds nothing
 earful openapi --out FILE | --check FILE
 earful worker                     run the background task worker; it also runs the periodic
                                   sweeps (answers, outreach, enrichment, webhooks, alerts)
@@ -13,6 +18,7 @@ earful expand-answers [--every N] write the Answer rows of accepted answers stil
                                   them (the worker does it as answers arrive)
 earful outreach-sweep [--every N] periodic outreach: re-queue stuck sends, mark answered
                                   invitations, reminders, journey triggers, due sends
+earful webhooks-sweep [--every N] record inbound webhook requests whose task was lost
 earful simulate-contacts --days 90 [--org SLUG]
                                   what the contact budget would send; writes nothing
 earful enrich [--org SLUG] [--all] [--every N]
@@ -82,6 +88,12 @@ WORKER_SWEEPS = (
         "EARFUL_ENRICH_SWEEP_SECONDS",
         300,
         "earful.insights.services.enrichment:enrich_pending",
+    ),
+    (
+        "webhooks",
+        "EARFUL_WEBHOOK_SWEEP_SECONDS",
+        60,
+        "earful.ingest.services.webhooks:sweep_webhooks",
     ),
 )
 

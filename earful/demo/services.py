@@ -28,6 +28,9 @@ from earful.demo.responses import (
     plan_responses,
 )
 from earful.demo.translations import FRENCH, LANGUAGE
+from earful.demo.voices import plan_voices
+from earful.ingest.services.upserting import upsert_records
+from earful.ingest.sources import get_source
 from earful.surveys.models import Response, Survey
 from earful.surveys.services import (
     create_survey,
@@ -64,6 +67,7 @@ class DemoSummary:
     surveys: tuple[Survey, ...]
     responses_created: int
     responses_existing: int
+    voices: dict[str, int]  # tickets, reviews, posts: how many were new on this run
 
 
 class DemoSlugTaken(ValueError):
@@ -157,15 +161,44 @@ def _import_demo_customers(
     return result
 
 
+KEY_ACCOUNTS = 5  # the first accounts by name are key accounts (alert rules watch them)
+VOICE_SOURCES = (("tickets", "zendesk"), ("reviews", "trustpilot"), ("posts", "social"))
+
+
+def _seed_voices(
+    organization: Organization,
+    rows: list[dict[str, Any]],
+    now: datetime,
+    scale: float,
+    progress: ProgressCallback,
+) -> dict[str, int]:
+    """Tickets, reviews and posts through the importers' writer (a rerun adds nothing)."""
+    keys = Account.objects.filter(organization=organization).order_by("name")[:KEY_ACCOUNTS]
+    Account.objects.filter(pk__in=list(keys.values_list("pk", flat=True))).update(is_key=True)
+    voices = plan_voices(now=now, customer_emails=[row["email"] for row in rows], scale=scale)
+    new: dict[str, int] = {}
+    for kind, name in VOICE_SOURCES:
+        source = get_source(name)
+        if source is None:  # a source folder removed from this install
+            continue
+        records = getattr(voices, kind)
+        counts = upsert_records(organization=organization, source=source, records=records)
+        new[kind] = counts.new
+        progress(f"{kind.capitalize()} ({name})", len(records), len(records))
+    return new
+
+
 def seed_demo(
     *,
     now: datetime,
     progress: ProgressCallback = _ignore_progress,
     customers: int = CUSTOMERS,
     responses: int = RESPONSES,
+    voices: float = 1.0,
 ) -> DemoSummary:
     """Loads (or completes) the demo: `customers` customers and `responses` responses over the
-    year before `now`, split between the three surveys."""
+    year before `now`, split between the three surveys; then tickets, reviews and social posts
+    of the last 12 weeks (`voices` scales their number)."""
     organization, owner, token = _demo_organization()
     logins = _demo_members(organization, owner)
     rows = customer_rows(customers)
@@ -179,6 +212,7 @@ def seed_demo(
         created += _submit(survey, planned, progress)
         planned_total += len(planned)
         surveys.append(survey)
+    new_voices = _seed_voices(organization, rows, now, voices, progress)
     return DemoSummary(
         organization=organization,
         logins=logins,
@@ -189,4 +223,5 @@ def seed_demo(
         surveys=tuple(surveys),
         responses_created=created,
         responses_existing=planned_total - created,
+        voices=new_voices,
     )

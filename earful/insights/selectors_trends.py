@@ -134,7 +134,9 @@ class _Raw:
     test: tests.WindowTest
 
 
-def _group_series(rows: Rows, group: _Group, grid: np.ndarray, windows: dict) -> Iterator[_Raw]:
+def _group_series(
+    rows: Rows, group: _Group, grid: np.ndarray, windows: dict, share: float
+) -> Iterator[_Raw]:
     times = rows.times[group.mask]
     metrics = [(HIGHLY_SATISFIED, "share"), (DISSATISFIED, "share")]
     if group.kind:
@@ -152,7 +154,8 @@ def _group_series(rows: Rows, group: _Group, grid: np.ndarray, windows: dict) ->
     counts = weekly_counts(times, grid)
     shown = [suppress(int(c), trustee=group.hide_small) for c in counts]
     weekly_shown = [None if c is None else float(c) for c in shown]
-    yield _Raw(group, "volume", "count", weekly_shown, tests.volume_test(counts, **windows))
+    volume = tests.volume_test(counts, **windows, last_week_share=share)
+    yield _Raw(group, "volume", "count", weekly_shown, volume)
 
 
 def _hidden(group: _Group, test: tests.WindowTest) -> bool:
@@ -209,14 +212,15 @@ def score_trends(
         else None
     )
     windows = {"recent": recent, "baseline": baseline}
+    share = (now - _aware(grid[-1])) / timedelta(weeks=1)  # of the week still running
     raw = [
         r
         for group in _groups(rows, themes)
-        for r in _group_series(rows, group, grid, windows)
+        for r in _group_series(rows, group, grid, windows, share)
         if not _hidden(group, r.test)
     ]
     if survey is None:
-        raw += _feedback_raw(organization, grid, start, item_themes, windows)
+        raw += _feedback_raw(organization, grid, start, item_themes, windows, share)
     series = _tested(raw, fdr)
     change = None
     if survey is not None:
@@ -231,6 +235,7 @@ def _feedback_raw(
     start: datetime,
     item_themes: ItemThemes | None,
     windows: dict,
+    share: float,
 ) -> list[_Raw]:
     return [
         _Raw(
@@ -238,7 +243,7 @@ def _feedback_raw(
             "volume",
             "count",
             [float(c) for c in counts],
-            tests.volume_test(counts, **windows),
+            tests.volume_test(counts, **windows, last_week_share=share),
         )
         for dimension, name, counts in _feedback_series(organization, grid, start, item_themes)
     ]

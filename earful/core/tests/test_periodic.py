@@ -3,7 +3,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+import pytest
+
 from earful.core.periodic import run_periodically
+
+pytestmark = pytest.mark.django_db  # each round closes stale database connections
 
 
 class Rounds(threading.Event):

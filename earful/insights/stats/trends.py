@@ -99,15 +99,21 @@ def volume_test(
     recent: int = RECENT_WEEKS,
     baseline: int = BASELINE_WEEKS,
     min_count: int = MIN_COUNT,
+    last_week_share: float = 1.0,
 ) -> WindowTest:
-    """Exact conditional (binomial) test of equal weekly Poisson rates (see module doc)."""
+    """Exact conditional (binomial) test of equal weekly Poisson rates (see module doc).
+
+    `last_week_share`: how much of the last week has passed (the week still running); the
+    recent window's exposure is `recent - 1 + last_week_share` weeks, so a week half gone is
+    not read as a fall in volume."""
     counts = np.asarray(counts, dtype=np.int64)
     first, cut, end = _windows(len(counts), recent, baseline)
     k0, k1 = int(counts[first:cut].sum()), int(counts[cut:end].sum())
-    rate0, rate1 = k0 / baseline, k1 / recent
-    if k0 + k1 < min_count:
+    exposure = recent - 1 + min(max(last_week_share, 0.0), 1.0)
+    rate0, rate1 = k0 / baseline, (k1 / exposure if exposure > 0 else 0.0)
+    if k0 + k1 < min_count or exposure <= 0:
         return WindowTest("volume", rate1, rate0, None, None, k1, k0)
-    p_value = exact_binomial_p(k1, k0 + k1, recent / (recent + baseline))
+    p_value = exact_binomial_p(k1, k0 + k1, exposure / (exposure + baseline))
     effect = rate1 / rate0 - 1 if rate0 > 0 else float("inf")
     return WindowTest("volume", rate1, rate0, effect, p_value, k1, k0)
 

@@ -147,3 +147,12 @@ def test_a_real_but_tiny_drift_at_high_volume_is_significant_yet_not_reported():
     assert test.p_value < 1e-6
     assert test.effect == pytest.approx(-2, abs=0.5)
     assert find_trends({"drift": test})[0] == []
+
+
+def test_a_week_still_running_is_not_read_as_a_fall_in_volume():
+    counts = np.array([70] * 11 + [20])  # the last week is two days old: 20 is its usual pace
+    naive = volume_test(counts)
+    fair = volume_test(counts, last_week_share=2 / 7)
+    assert naive.effect < -0.15
+    assert fair.effect == pytest.approx(0.0, abs=0.01)
+    assert fair.p_value > 0.5

@@ -63,7 +63,9 @@ def _counts(summary: DemoSummary) -> str:
         f"unchanged {report.unchanged}, in {summary.accounts} accounts\n"
         f"surveys: {', '.join(s.title for s in summary.surveys)}\n"
         f"responses: created {summary.responses_created}, "
-        f"already there {summary.responses_existing}"
+        f"already there {summary.responses_existing}\n"
+        + "tickets, reviews, posts: new "
+        + ", ".join(f"{count} {kind}" for kind, count in summary.voices.items())
     )
 
 

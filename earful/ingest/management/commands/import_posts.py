@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from earful.ingest.management.commands.import_tickets import Command as ImportCommand
+from earful.ingest.models import Kind
+
+
+class Command(ImportCommand):
+    help = (
+        "Import social posts (with their reach and engagement) from a file (upsert on the "
+        "source's id: a rerun adds nothing). Used as `earful import posts FILE --source NAME "
+        "--org SLUG`."
+    )
+    kind = Kind.POSTS
