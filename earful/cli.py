@@ -18,6 +18,8 @@ earful expand-answers [--every N] write the Answer rows of accepted answers stil
                                   them (the worker does it as answers arrive)
 earful outreach-sweep [--every N] periodic outreach: re-queue stuck sends, mark answered
                                   invitations, reminders, journey triggers, due sends
+earful alerts-sweep [--every N]   evaluate alert rules (theme spikes, viral posts) and deliver
+                                  the alert outbox (the worker does it every minute)
 earful webhooks-sweep [--every N] record inbound webhook requests whose task was lost
 earful simulate-contacts --days 90 [--org SLUG]
                                   what the contact budget would send; writes nothing
@@ -95,6 +97,7 @@ WORKER_SWEEPS = (
         60,
         "earful.ingest.services.webhooks:sweep_webhooks",
     ),
+    ("alerts", "EARFUL_ALERT_SWEEP_SECONDS", 60, "earful.alerts.services:sweep_alerts"),
 )
 
 

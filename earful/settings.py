@@ -191,3 +191,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.get_str("EARFUL_LOG_LEVEL", "INFO")},
 }
+
+# Alerts (earful/alerts): past this many per destination per hour, one daily digest instead.
+EARFUL_ALERT_DIGEST_THRESHOLD = env.get_int("EARFUL_ALERT_DIGEST_THRESHOLD", 10, minimum=1)
