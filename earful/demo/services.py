@@ -16,6 +16,8 @@ from django.db import transaction
 from earful.accounts.models import Member, Organization
 from earful.accounts.roles import Role
 from earful.accounts.services import add_member, create_organization, set_password
+from earful.alerts.models import AlertRule, Destination, DestinationKind, RuleKind
+from earful.alerts.services import create_destination, create_rule
 from earful.customers.models import Account
 from earful.customers.services import ImportReport, import_customers
 from earful.demo.people import customer_rows
@@ -188,6 +190,40 @@ def _seed_voices(
     return new
 
 
+DEMO_RULES = (
+    ("Detractors", RuleKind.DETRACTOR),
+    ("1-2 star reviews", RuleKind.NEGATIVE_REVIEW),
+    ("Theme spikes", RuleKind.THEME_SPIKE),
+    ("Hesitant key accounts", RuleKind.KEY_ACCOUNT_HESITANT),
+    ("Posts going viral", RuleKind.VIRAL_RISK),
+)
+
+
+def _demo_alerts(organization: Organization, owner: Member) -> None:
+    """One alert rule of each kind, to the owner's inbox (the console in the demo), made before
+    the tickets, reviews and posts arrive so that the worker evaluates them."""
+    destination = Destination.objects.filter(organization=organization).first()
+    if destination is None:
+        destination = create_destination(
+            organization=organization,
+            name="Customer team",
+            kind=DestinationKind.EMAIL,
+            emails=[owner.user.email],
+        )
+    existing = set(
+        AlertRule.objects.filter(organization=organization).values_list("name", flat=True)
+    )
+    for name, kind in DEMO_RULES:
+        if name not in existing:
+            create_rule(
+                organization=organization,
+                name=name,
+                kind=kind,
+                destination_ids=[destination.pk],
+                created_by=owner,
+            )
+
+
 def seed_demo(
     *,
     now: datetime,
@@ -212,6 +248,7 @@ def seed_demo(
         created += _submit(survey, planned, progress)
         planned_total += len(planned)
         surveys.append(survey)
+    _demo_alerts(organization, owner)
     new_voices = _seed_voices(organization, rows, now, voices, progress)
     return DemoSummary(
         organization=organization,

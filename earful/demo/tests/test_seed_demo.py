@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from earful.accounts.models import Member, Organization
 from earful.accounts.services import create_organization
+from earful.alerts.models import AlertRule
 from earful.customers.models import Account, Customer
 from earful.demo.responses import SURVEYS, Respondent, new_deck, plan_responses
 from earful.demo.reviews import SUBSET_PATH
@@ -171,3 +172,4 @@ def test_it_adds_tickets_reviews_and_posts_once_through_the_importers_writer(db)
     assert min(first.voices.values()) > 0
     assert again.voices == {"tickets": 0, "reviews": 0, "posts": 0}
     assert Account.objects.filter(is_key=True).exists()
+    assert AlertRule.objects.count() == 5  # one of each kind, once
