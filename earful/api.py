@@ -44,8 +44,8 @@ api.add_router("/feedback", feedback_router)
 api.add_router("/themes", themes_router)
 api.add_router("/events", events_router)
 api.add_router("", ingest_router)  # /sources, /imports
+api.add_router("/items", inbox_trends_router)  # /items/trends, before /items/{item_id}
 api.add_router("/items", inbox_router)
-api.add_router("/items", inbox_trends_router)  # /items/trends
 api.add_router("/alert-rules", alerts_router)
 api.add_router("/public", public_router, auth=None)
 api.add_router("/public", widget_router, auth=None)

@@ -26,7 +26,7 @@ earful simulate-contacts --days 90 [--org SLUG]
 earful enrich [--org SLUG] [--all] [--every N]
                                   analyze feedback not analyzed yet (sentiment, hesitancy)
 earful refresh-themes --org SLUG  find the organization's themes again (keeps renames,
-                                  merges and splits)
+                                  merges and splits); the worker does it when they are due
 earful analyze IN.csv --text-column COL [--id-column ID] [--score-column S] --out OUT.csv
                                   sentiment, theme and hesitancy for every row of any CSV
 earful train-sentiment            refit the sentiment weights from ../shared/data (developers)
@@ -98,6 +98,12 @@ WORKER_SWEEPS = (
         "earful.ingest.services.webhooks:sweep_webhooks",
     ),
     ("alerts", "EARFUL_ALERT_SWEEP_SECONDS", 60, "earful.alerts.services:sweep_alerts"),
+    (
+        "themes",
+        "EARFUL_THEMES_SWEEP_SECONDS",
+        3600,
+        "earful.insights.services.themes:refresh_due_themes",
+    ),
 )
 
 

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from earful.inbox import views_trends
 
 app_name = "inbox_trends"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views_trends.trends_page, name="page"),
+    path("card/", views_trends.trends_card, name="card"),
+]

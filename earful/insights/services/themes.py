@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
+from django.utils import timezone
 from scipy.optimize import linear_sum_assignment
 
 from earful.accounts.models import Organization
@@ -28,6 +30,9 @@ from earful.insights.services.embeddings import item_embeddings
 from earful.insights.themes import NO_THEME, ThemeSet, assign, discover_themes
 from earful.insights.themes import Theme as FoundTheme
 
+FIRST_THEMES_AT = 50  # analyzed items an organization needs before its themes are first found
+REFRESH_AFTER = timedelta(days=7)  # and then found again at most this often ...
+REFRESH_GROWTH = 0.1  # ... once this share of its items arrived since the last time
 MATCH_SIMILARITY = 0.8  # a cluster is a stored theme again when their centroids are this close
 EXAMPLES = 3
 Progress = Callable[[str, int, int], None]  # (step, done, total)
@@ -64,6 +69,34 @@ def refresh_themes(
     if progress:
         progress("Finding themes", 1, 1)
     return report
+
+
+def refresh_due_themes(*, now: datetime | None = None) -> int:
+    """The worker's sweep: finds the themes of each organization whose themes are due (see
+    `themes_due`). New items are assigned as they are analyzed in between. Returns how many
+    organizations were refreshed."""
+    now = now or timezone.now()
+    refreshed = 0
+    for organization in Organization.objects.order_by("pk"):
+        if themes_due(organization, now=now):
+            refresh_themes(organization=organization)
+            refreshed += 1
+    return refreshed
+
+
+def themes_due(organization: Organization, *, now: datetime) -> bool:
+    """Due when the organization has FIRST_THEMES_AT analyzed items and no themes yet, or when
+    its last refresh is REFRESH_AFTER old and REFRESH_GROWTH of its items came since."""
+    analyzed = FeedbackItem.objects.filter(organization=organization, analyzed_at__isnull=False)
+    last = Theme.objects.filter(organization=organization, created_by_user=False).aggregate(
+        last=Max("updated_at")
+    )["last"]
+    if last is None:
+        return analyzed.exclude(sentiment="").count() >= FIRST_THEMES_AT
+    if now - last < REFRESH_AFTER:
+        return False
+    total = analyzed.count()
+    return total > 0 and analyzed.filter(received_at__gte=last).count() >= REFRESH_GROWTH * total
 
 
 def assign_items(*, organization: Organization, items: Sequence[FeedbackItem]) -> int:

@@ -6,7 +6,7 @@ ones read real BANKING77 requests (tests/fixtures/banking77_excerpt.csv, CC BY 4
 from __future__ import annotations
 
 import csv
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from earful.feedback.models import FeedbackItem
 from earful.insights.models import ItemTheme, Theme, ThemeStatus
@@ -25,7 +26,12 @@ from earful.insights.services.theme_edits import (
     rename_theme,
     split_theme,
 )
-from earful.insights.services.themes import assign_items, refresh_themes
+from earful.insights.services.themes import (
+    assign_items,
+    refresh_due_themes,
+    refresh_themes,
+    themes_due,
+)
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 TOPICS = {
@@ -296,3 +302,33 @@ def test_a_refresh_without_feedback_finds_no_themes(alice):
     report = refresh_themes(organization=alice.organization)
     assert (report.items, report.themes, report.emerging) == (0, 0, 0)
     assert alice.api.get("/api/v1/themes").json() == {"count": 0, "emerging": 0, "items": []}
+
+
+def _analyze_all(organization) -> None:
+    FeedbackItem.objects.filter(organization=organization).update(
+        analyzed_at=NOW, sentiment="neutral"
+    )
+
+
+def test_the_worker_finds_the_first_themes_once_enough_items_are_analyzed(four_topics, charlie):
+    assert refresh_due_themes(now=NOW) == 0  # 80 items, none analyzed yet
+    _analyze_all(four_topics)
+    add_items(charlie.organization, "refund", 10)  # too few to cluster
+    _analyze_all(charlie.organization)
+    assert refresh_due_themes(now=NOW) == 1
+    assert len(active(four_topics)) == 4
+    assert not Theme.objects.filter(organization=charlie.organization).exists()
+    assert refresh_due_themes(now=NOW) == 0  # fresh themes are not due again
+
+
+def test_themes_are_found_again_after_a_week_once_a_tenth_of_the_items_are_new(four_topics):
+    _analyze_all(four_topics)
+    refresh_themes(organization=four_topics)
+    later = timezone.now() + timedelta(days=8)
+    assert not themes_due(four_topics, now=later)  # nothing new came
+    ten = FeedbackItem.objects.filter(organization=four_topics).values("pk")[:10]
+    FeedbackItem.objects.filter(pk__in=list(ten.values_list("pk", flat=True))).update(
+        received_at=later
+    )
+    assert themes_due(four_topics, now=later)
+    assert not themes_due(four_topics, now=timezone.now() + timedelta(days=2))

@@ -22,6 +22,7 @@ from earful.demo.services import (
     seed_demo,
 )
 from earful.insights.services.enrichment import enrich_pending, pending_items
+from earful.insights.services.themes import refresh_themes
 from earful.surveys.services.expanding import expand_responses
 
 URL = "http://127.0.0.1:8000/"
@@ -71,14 +72,16 @@ def _counts(summary: DemoSummary) -> str:
 
 ANALYSIS_SECONDS = 60  # comments analyzed in the foreground at most this long; then background
 _BACKGROUND = (
-    f"import sys; from earful.cli import main; sys.exit(main(['enrich', '--org', '{SLUG}']))"
+    "import sys; from earful.cli import main; "
+    f"main(['enrich', '--org', '{SLUG}']); sys.exit(main(['refresh-themes', '--org', '{SLUG}']))"
 )
 
 
 def _analyze_comments(summary: DemoSummary, bars: _Bars, seconds: int) -> str:
     """Writes the answers' feedback items if no worker has yet, then analyzes them (sentiment,
     hesitancy, themes) for at most `seconds`, so the dashboards show them at once; what is left
-    is analyzed by a background `earful enrich`, and the dashboards show its progress."""
+    is analyzed by a background `earful enrich` (then `earful refresh-themes`), and the
+    dashboards show its progress. The themes are found once everything is analyzed."""
     started = time.perf_counter()
     expand_responses()
     report = enrich_pending(
@@ -88,6 +91,9 @@ def _analyze_comments(summary: DemoSummary, bars: _Bars, seconds: int) -> str:
     )
     line = report.describe(time.perf_counter() - started)
     left = pending_items(summary.organization).count()
+    if not left:
+        found = refresh_themes(organization=summary.organization)
+        line += f"\nthemes: {found.themes} found, {found.emerging} comments new or emerging"
     if left:
         line += (
             f"; the other {left} are being analyzed in the background (log: "
