@@ -107,3 +107,10 @@ class FeedbackItem(OrgScoped):
     @property
     def enrichment_gave_up(self) -> bool:
         return self.analyzed_at is not None and not self.sentiment
+
+    @property
+    def enrichment_status(self) -> str:
+        """`pending`, `analyzed`, or `failed` (enrichment gave up on it)."""
+        if self.analyzed_at is None:
+            return "pending"
+        return "failed" if self.enrichment_gave_up else "analyzed"

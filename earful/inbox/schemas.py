@@ -133,9 +133,7 @@ class ItemOut(Schema):
 
     @staticmethod
     def resolve_status(item: FeedbackItem) -> str:
-        if item.analyzed_at is None:
-            return "pending"
-        return "failed" if item.enrichment_gave_up else "analyzed"
+        return item.enrichment_status
 
     @staticmethod
     def resolve_sentiment(item: FeedbackItem) -> str | None:
