@@ -79,7 +79,8 @@ class ImportRejection(OrgScoped):
 class WebhookReceipt(TimeStamped):
     """Every inbound webhook request, accepted or refused. An accepted body is stored before
     the request is answered; `processed_at` is set once its items are recorded. A refused one
-    keeps the reason (forged signature, stale timestamp, replay ...) and no body."""
+    keeps the reason (forged signature, stale timestamp, replay ...) and no body. No IP address
+    is stored (Earful stores none anywhere); the log line of a refusal names it."""
 
     class Status(models.TextChoices):
         ACCEPTED = "accepted", "Accepted"
@@ -97,7 +98,6 @@ class WebhookReceipt(TimeStamped):
     signature = models.CharField(
         max_length=128, blank=True, help_text="Accepted requests: their signature (no replays)"
     )
-    remote_addr = models.GenericIPAddressField(null=True, blank=True)
     body = models.JSONField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     process_error = models.CharField(max_length=500, blank=True)

@@ -79,7 +79,6 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('accepted', 'Accepted'), ('refused', 'Refused')], max_length=10)),
                 ('reason', models.CharField(blank=True, max_length=300)),
                 ('signature', models.CharField(blank=True, help_text='Accepted requests: their signature (no replays)', max_length=128)),
-                ('remote_addr', models.GenericIPAddressField(blank=True, null=True)),
                 ('body', models.JSONField(blank=True, null=True)),
                 ('processed_at', models.DateTimeField(blank=True, null=True)),
                 ('process_error', models.CharField(blank=True, max_length=500)),

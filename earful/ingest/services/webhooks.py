@@ -112,7 +112,6 @@ def receive_webhook(
                 source=connection.source,
                 status=Status.ACCEPTED,
                 signature=digest,
-                remote_addr=_address(remote_addr),
                 body=payload,
             )
     except IntegrityError:  # `webhook_signature_once`: this very request was accepted before
@@ -176,14 +175,13 @@ def _refuse(
         source=source_name[:40],
         status=Status.REFUSED,
         reason=f"{field}: {reason}"[:300],
-        remote_addr=_address(remote_addr),
     )
     logger.warning(
         "webhook refused (%s) for %s connection %s from %s: %s: %s",
         status,
         source_name[:40],
         connection.pk if connection else "unknown",
-        remote_addr or "?",
+        _address(remote_addr) or "?",
         field,
         reason,
     )
