@@ -5,7 +5,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from earful.accounts.models import Organization
 from earful.ingest import selectors
@@ -43,10 +50,15 @@ class Command(BaseCommand):
         if organization is None:
             raise CommandError(f"--org: no organization with slug '{options['org']}'")
         columns = self._columns(options)
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()
-        ) as bar:
-            task = bar.add_task(f"Importing {self.kind}", total=None)
+        columns_shown = (
+            SpinnerColumn(),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+        )
+        with Progress(*columns_shown, TimeElapsedColumn()) as bar:
+            total = _estimated_rows(options["file"])
+            task = bar.add_task(f"Importing {self.kind}", total=total)
             try:
                 run = import_file(
                     organization=organization,
@@ -55,11 +67,15 @@ class Command(BaseCommand):
                     path=options["file"],
                     columns=columns,
                     progress=lambda run: bar.update(
-                        task, description=f"{run.rows_read:,} rows read: {_counts(run)}"
+                        task,
+                        completed=run.rows_read,
+                        total=max(total, run.rows_read) if total else None,
+                        description=_counts(run),
                     ),
                 )
             except ConnectionInvalid as exc:
                 raise CommandError(f"--{exc.field}: {exc.message}") from exc
+            bar.update(task, completed=run.rows_read, total=run.rows_read)
         self._report(run)
 
     def _columns(self, options: dict[str, Any]) -> dict[str, str] | None:
@@ -95,3 +111,21 @@ def _counts(run: ImportRun) -> str:
     return (
         f"new {run.new}, updated {run.updated}, unchanged {run.unchanged}, rejected {run.rejected}"
     )
+
+
+LINE_FORMATS = {".csv", ".tsv", ".jsonl", ".ndjson"}
+
+
+def _estimated_rows(path: Path) -> int | None:
+    """Rows of a line-per-row file, for the progress bar (a quoted newline in a CSV makes it an
+    overestimate; the bar ends at the true count). None for other files, or unreadable ones:
+    the import itself says what is wrong with them."""
+    if path.suffix.lower() not in LINE_FORMATS:
+        return None
+    try:
+        with path.open("rb") as stream:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
+    except OSError:
+        return None
+    header = 1 if path.suffix.lower() in {".csv", ".tsv"} else 0
+    return max(lines - header, 0) or None
