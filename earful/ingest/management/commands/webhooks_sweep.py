@@ -3,25 +3,23 @@ left unprocessed (accepted, stored, items not written yet) and forget old refuse
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
+from earful.core.sweep_command import SweepCommand
 from earful.ingest.services.webhooks import SETTLE_SECONDS, sweep_webhooks
 
 
-class Command(BaseCommand):
+class Command(SweepCommand):
     help = (
         "Write the items of accepted webhook requests whose task was lost. "
         "Used as `earful webhooks-sweep`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--every", type=int, default=0, help="Repeat every N seconds (default: run once)"
-        )
+        super().add_arguments(parser)
         parser.add_argument(
             "--settled",
             type=int,
@@ -31,10 +29,6 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        while True:
-            recorded = sweep_webhooks(settled=options["settled"])
-            self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} recorded {recorded} receipts")
-            if not options["every"]:
-                return
-            time.sleep(options["every"])
+    def sweep_once(self, options: dict[str, Any]) -> str:
+        recorded = sweep_webhooks(settled=options["settled"])
+        return f"{timezone.now():%Y-%m-%d %H:%M:%S} recorded {recorded} receipts"
