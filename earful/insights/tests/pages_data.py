@@ -177,3 +177,9 @@ def linked_numbers(html: str) -> list[tuple[str, int]]:
 def comments_count(client, link: str) -> int:
     html = client.get(link).content.decode()
     return int(re.search(r"<h2>(\d+) comments?</h2>", html).group(1))
+
+
+def page_text(html: str) -> str:
+    """A page's words, without its charts and styles, on one line (for asserting on text)."""
+    html = re.sub(r"<(svg|style).*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

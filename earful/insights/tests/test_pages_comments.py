@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -15,7 +14,7 @@ from earful.customers.services import import_customers
 from earful.feedback.models import FeedbackItem
 from earful.insights.selectors_comments import CommentFilter, list_comments, parse_filter
 from earful.insights.selectors_rows import RESPONSE_ITEM_PREFIX, default_periods
-from earful.insights.tests.pages_data import Row, make_shop, monday, save_answers
+from earful.insights.tests.pages_data import Row, monday, save_answers
 from earful.surveys.models import Response
 from earful.surveys.services import submit_response
 from earful.surveys.tests.factories import make_survey
@@ -25,11 +24,6 @@ URL = "/insights/comments/"
 
 def count_on_page(html: str) -> int:
     return int(re.search(r"<h2>(\d+) comments?</h2>", html).group(1))
-
-
-@pytest.fixture
-def shop(alice):
-    return make_shop(alice.organization)
 
 
 def _truth(organization) -> list[dict]:

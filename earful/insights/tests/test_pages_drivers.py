@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,7 +13,7 @@ from earful.insights.tests.pages_data import (
     comments_count,
     enrich,
     linked_numbers,
-    make_shop,
+    page_text,
     save_answers,
 )
 from earful.surveys.tests.factories import make_survey
@@ -22,19 +21,9 @@ from earful.surveys.tests.factories import make_survey
 URL = "/insights/drivers/"
 
 
-@pytest.fixture
-def shop(alice):
-    return make_shop(alice.organization)
-
-
-def _text(html: str) -> str:
-    html = re.sub(r"<(svg|style).*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def test_the_drivers_are_ranked_with_their_intervals_in_plain_words(alice, shop):
     html = alice.client.get(URL).content.decode()
-    text = _text(html)
+    text = page_text(html)
     assert "What moves the NPS most" in text
     assert re.search(r"1 How easy was it\? \(question\) [\d.]+% [\d.]+% and [\d.]+% higher", text)
     assert re.search(r"Late delivery \(theme\) [\d.]+% [\d.]+% and [\d.]+% lower scores yes", text)
@@ -56,7 +45,7 @@ def test_a_driver_with_too_little_data_is_listed_apart_with_its_count(alice, sho
     small = make_survey(alice.organization, title="Small")
     save_answers(small, [Row(3 + i % 7, "Sizing", shop.now - timedelta(days=i)) for i in range(12)])
     html = alice.client.get(URL, {"survey": small.pk}).content.decode()
-    text = _text(html)
+    text = page_text(html)
     assert "Nothing to rank yet" in text
     assert "Too little data to rank" in text
     assert "How easy was it? (question) 12" in text
@@ -66,7 +55,7 @@ def test_a_trustee_survey_hides_counts_under_five(alice, shop):
     hidden = make_survey(alice.organization, title="Hidden", trust_mode="trustee")
     save_answers(hidden, [Row(3, "Sizing", shop.now - timedelta(days=i)) for i in range(3)])
     enrich(alice.organization, shop.themes)
-    text = _text(alice.client.get(URL, {"survey": hidden.pk}).content.decode())
+    text = page_text(alice.client.get(URL, {"survey": hidden.pk}).content.decode())
     assert "Sizing (theme) fewer than 5" in text
 
 

@@ -5,30 +5,19 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from earful.insights.selectors_rows import default_periods
-from earful.insights.tests.pages_data import Row, comments_count, make_shop, save_answers
+from earful.insights.tests.pages_data import Row, comments_count, page_text, save_answers
 from earful.surveys.tests.factories import make_survey
 
 URL = "/insights/movement/"
 
 
-@pytest.fixture
-def shop(alice):
-    return make_shop(alice.organization)
-
-
-def _text(html: str) -> str:
-    html = re.sub(r"<(svg|style).*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def test_the_matrix_counts_where_each_customer_went(alice, shop):
     html = alice.client.get(URL).content.decode()
-    text = _text(html)
+    text = page_text(html)
     assert "Dissatisfied 0 0 10 100% 10" in text
     assert "Highly satisfied 10 100% 0 0 10" in text
     assert "50% of the 20 customers who answered in both periods moved up" in text
@@ -63,15 +52,15 @@ def test_periods_can_be_chosen_and_a_bad_one_is_named(alice, shop):
 def test_every_survey_together_follows_customers_across_surveys(alice, shop):
     pulse = make_survey(alice.organization, title="Pulse")
     save_answers(pulse, [Row(10, None, shop.now - timedelta(days=2), "c-15")])
-    one = _text(alice.client.get(URL, {"survey": shop.survey.pk}).content.decode())
-    every = _text(alice.client.get(URL, {"survey": "all"}).content.decode())
+    one = page_text(alice.client.get(URL, {"survey": shop.survey.pk}).content.decode())
+    every = page_text(alice.client.get(URL, {"survey": "all"}).content.decode())
     assert "10 moved up" in one
     assert "10 moved up" in every  # c-15's latest answer (Pulse, 10) is later than NPS's 2
 
 
 def test_a_trustee_survey_says_why_it_has_no_movement(alice):
     survey = make_survey(alice.organization, title="Hidden", trust_mode="trustee")
-    text = _text(alice.client.get(URL, {"survey": survey.pk}).content.decode())
+    text = page_text(alice.client.get(URL, {"survey": survey.pk}).content.decode())
     assert "keeps no identity" in text
 
 

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 from html import unescape
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,18 +13,12 @@ from earful.insights.tests.pages_data import (
     Row,
     comments_count,
     linked_numbers,
-    make_shop,
     save_answers,
 )
 from earful.surveys.tests.factories import make_survey
 from earful.surveys.validation import QuestionSpec
 
 URL = "/insights/"
-
-
-@pytest.fixture
-def shop(alice):
-    return make_shop(alice.organization)
 
 
 def test_the_overview_says_what_changed_and_what_rose_or_fell(alice, shop):

@@ -8,7 +8,6 @@ from datetime import timedelta
 from html import unescape
 
 import numpy as np
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,25 +21,16 @@ from earful.insights.tests.pages_data import (
     enrich,
     linked_numbers,
     make_shop,
+    page_text,
     save_answers,
 )
 
 URL = "/insights/themes/"
 
 
-@pytest.fixture
-def shop(alice):
-    return make_shop(alice.organization)
-
-
-def _text(html: str) -> str:
-    html = re.sub(r"<(svg|style).*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def test_the_themes_page_shows_volume_sentiment_sparkline_and_trend(alice, shop):
     html = alice.client.get(URL).content.decode()
-    text = _text(html)
+    text = page_text(html)
     # The size of a rise depends on how much of this week has passed (its exposure).
     assert re.search(r"Late delivery .*? 138 100% 0% 0 ▲ rising \+\d+%", text)
     assert re.search(r"Sizing .*? 44 100% 0% 0 ▼ falling", text)
@@ -152,7 +142,7 @@ def test_charlie_gets_404_for_alice_s_themes(alice, charlie, shop):
 def test_charlie_sees_none_of_alice_s_themes(alice, charlie, shop):
     html = charlie.client.get(URL).content.decode()
     assert "Late delivery" not in html
-    assert "0 comments fit no theme" in _text(html)
+    assert "0 comments fit no theme" in page_text(html)
 
 
 def test_the_themes_pages_take_the_same_queries_for_three_times_the_comments(alice, shop):
