@@ -33,20 +33,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.django_setup import setup_django  # noqa: E402
+
 TARGET_SHORT = 150.0
 
 Row = tuple[str, str, str, str, str, str, str]
-
-
-def _setup(database: str | None, folder: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "earful.settings"
-    os.environ["EARFUL_DATABASE_URL"] = database or f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ["EARFUL_DATA_DIR"] = str(folder)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def _shared() -> Path:
@@ -155,7 +147,7 @@ def main() -> None:
     options = parser.parse_args()
     os.environ["EARFUL_TEXT_THREADS"] = str(options.threads)
     with tempfile.TemporaryDirectory(prefix="earful-bench-enrichment-") as folder:
-        _setup(options.database, Path(folder))
+        setup_django(options.database, Path(folder))
         _run(options)
 
 

@@ -39,16 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _setup(database: str | None, folder: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "earful.settings"
-    os.environ["EARFUL_DATABASE_URL"] = database or f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ["EARFUL_DATA_DIR"] = str(folder)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+from bench.django_setup import setup_django  # noqa: E402
 
 
 def write_tickets(path: Path, rows: int, seed: int = 5) -> None:
@@ -139,7 +130,7 @@ def main() -> None:
     parser.add_argument("--database", help="a database URL (default: a temporary SQLite file)")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="earful-bench-import-") as folder:
-        _setup(options.database, Path(folder))
+        setup_django(options.database, Path(folder))
         _run(options, Path(folder))
 
 
