@@ -10,11 +10,14 @@ both); the tests of the answer path run on both. Anything off the hot path uses 
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections, router
 from django.utils import timezone
@@ -31,11 +34,56 @@ from django.db.models import (
     Field,
     ForeignKey,
     IntegerField,
+    JSONField,
     Model,
     TextField,
+    UUIDField,
 )
 
 Condition = tuple[str, list[Any]]  # SQL with %s placeholders, and its parameters
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    field: Field
+    relation: str | None  # the relation's name (`survey`) for a foreign key, else None
+    target: str | None  # the attname of the field a foreign key points at (`id`)
+    default: Callable[[], Any]
+
+
+@cache
+def _slots(model: type[Model]) -> tuple[_Slot, ...]:
+    return tuple(
+        _Slot(f, f.name, f.target_field.attname, f.get_default)
+        if isinstance(f, ForeignKey)
+        else _Slot(f, None, None, f.get_default)
+        for f in model._meta.concrete_fields
+    )
+
+
+def build(model: type[M], **values: Any) -> M:
+    """`model(**values)`, an unsaved instance, made through the positional path Django loads
+    rows with: several times faster than the keyword one, for the hot paths that make a row or
+    many (a test holds the two equal). `values` name fields as the keyword form does: a column
+    by attname (`survey_id`), a foreign key by name with its object (`survey=survey`)."""
+    args, related = [], []
+    for slot in _slots(model):
+        attname = slot.field.attname
+        if attname in values:
+            args.append(values.pop(attname))
+        elif slot.relation is not None and slot.relation in values:
+            target = values.pop(slot.relation)
+            related.append((slot.field, target))
+            args.append(None if target is None else getattr(target, slot.target))  # type: ignore[arg-type]
+        else:
+            args.append(slot.default())
+    if values:
+        raise TypeError(f"{model.__name__} has no field {', '.join(values)}")
+    instance = model(*args)
+    for field, target in related:
+        field.set_cached_value(instance, target)  # type: ignore[attr-defined]
+    return instance
 
 
 def _fields(model: type[Model]) -> list[Field]:
@@ -48,25 +96,20 @@ def _fields(model: type[Model]) -> list[Field]:
 
 
 # Fields whose Python value (a str, int, bool or None here) every database adapter takes as it
-# is: their `get_db_prep_save` only costs time. Every other field converts through it.
+# is: their `get_db_prep_save` only costs time. Every other field converts through it, or
+# through a faster equivalent (`_adapter`).
 _PLAIN = (BooleanField, CharField, IntegerField, TextField)
+
+Adapt = Callable[[Any, BaseDatabaseWrapper], Any]  # (value, connection) -> the database's value
 
 
 class _Context:
-    """One `prepare_rows` call: its connection, one `now` for every `auto_now` stamp (the ORM
-    takes one per field), and each value converted once however many rows share it."""
+    """One `prepare_rows` call: its connection, and one `now` for every `auto_now` stamp (the
+    ORM takes one per field)."""
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
         self.now = timezone.now()
-        self._converted: dict[tuple[int, int], tuple[Any, Any]] = {}
-
-    def convert(self, field: Field, value: Any) -> Any:
-        key = (id(field), id(value))
-        found = self._converted.get(key)
-        if found is None:  # keeps `value` alive with its conversion, so its id stays its own
-            found = self._converted[key] = (value, field.get_db_prep_save(value, self.connection))
-        return found[1]
 
 
 Prepare = Callable[[Model, _Context], Any]
@@ -78,20 +121,60 @@ def _plain(field: Field) -> bool:
     return isinstance(field, _PLAIN)
 
 
-def _preparer(field: Field) -> Prepare:
+def _adapter(field: Field, vendor: str, native_uuid: bool) -> Adapt:
+    """`field.get_db_prep_save(value, connection)`, faster for the values the hot path writes:
+    a UTC datetime (what `timezone.now()` gives), a UUID, a dict or list for JSON. Anything
+    else takes Django's own conversion (a test holds the two equal)."""
+
+    def django(value: Any, connection: BaseDatabaseWrapper) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    if isinstance(field, DateTimeField) and vendor in ("sqlite", "postgresql"):
+        as_text = vendor == "sqlite"  # SQLite stores the naive UTC time as text
+
+        def adapt_datetime(value: Any, connection: BaseDatabaseWrapper) -> Any:
+            if value is None:
+                return None
+            if type(value) is datetime and value.tzinfo is UTC:
+                return str(value.replace(tzinfo=None)) if as_text else value
+            return django(value, connection)
+
+        return adapt_datetime
+    if isinstance(field, UUIDField):
+
+        def adapt_uuid(value: Any, connection: BaseDatabaseWrapper) -> Any:
+            if type(value) is uuid.UUID:
+                return value if native_uuid else value.hex
+            return django(value, connection)
+
+        return adapt_uuid
+    if isinstance(field, JSONField) and vendor == "sqlite":
+        encoder = field.encoder
+
+        def adapt_json(value: Any, connection: BaseDatabaseWrapper) -> Any:
+            if type(value) in (dict, list):
+                return json.dumps(value, cls=encoder)
+            return django(value, connection)
+
+        return adapt_json
+    return django
+
+
+def _preparer(field: Field, vendor: str, native_uuid: bool) -> Prepare:
     """How to turn one object's value of `field` into the database's, as the ORM's insert does
     (`auto_now` fields are stamped on the object)."""
     attname = field.attname
+    adapt = _adapter(field, vendor, native_uuid)
     if isinstance(field, DateTimeField) and (field.auto_now or field.auto_now_add):
 
         def stamp(obj: Model, context: _Context) -> Any:
             setattr(obj, attname, context.now)
-            return context.convert(field, context.now)
+            return adapt(context.now, context.connection)
 
         return stamp
     if _plain(field) and not getattr(field, "auto_now", False):
         return lambda obj, context: getattr(obj, attname)
-    return lambda obj, context: context.convert(field, field.pre_save(obj, True))
+    return lambda obj, context: adapt(field.pre_save(obj, True), context.connection)
 
 
 def _column(model: type[Model], name: str) -> str:
@@ -102,8 +185,10 @@ def _column(model: type[Model], name: str) -> str:
 
 
 @cache
-def _preparers(model: type[Model]) -> tuple[Prepare, ...]:
-    return tuple(_preparer(f) for f in _fields(model))
+def _preparers(model: type[Model], using: str) -> tuple[Prepare, ...]:
+    connection = connections[using]
+    vendor, native_uuid = connection.vendor, connection.features.has_native_uuid_field
+    return tuple(_preparer(f, vendor, native_uuid) for f in _fields(model))
 
 
 _lock_files: dict[str, Any] = {}
@@ -224,7 +309,7 @@ def prepare_rows(
     model = type(objs[0])
     using = router.db_for_write(model)
     context = _Context(connections[using])
-    preparers = _preparers(model)
+    preparers = _preparers(model, using)
     chunks = []
     for start in range(0, len(objs), BATCH):
         part = objs[start : start + BATCH]

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from earful.surveys.models import Survey
 from earful.surveys.validation import MAX_TEXT, QuestionSpec
@@ -138,7 +138,10 @@ class SurveyPage(Schema):
     items: list[SurveyOut]
 
 
-class ResponseIn(Schema):
+# The two bodies of the public answer endpoints are plain pydantic models: ninja's `Schema`
+# adds a validator for reading ORM objects that costs more than the rest of the parsing, on the
+# hot path (docs/dev/architecture.md), and these bodies only ever come from JSON.
+class ResponseIn(BaseModel):
     answers: dict[str, Any]
     customer: str | None = Field(None, max_length=200, description="The customer's external id")
     ref: str = Field(
@@ -158,7 +161,7 @@ class ResponseIn(Schema):
     )
 
 
-class ResponsePatch(Schema):
+class ResponsePatch(BaseModel):
     answers: dict[str, Any] = Field(
         default_factory=dict, description='Answers to merge; null or "" clears one'
     )

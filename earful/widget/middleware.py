@@ -20,7 +20,7 @@ class WidgetCorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        origin = request.headers.get("Origin")
+        origin = request.META.get("HTTP_ORIGIN")  # `request.headers` costs more, every request
         match = _PUBLIC_SURVEY.match(request.path)
         if not origin or not match:
             return self.get_response(request)

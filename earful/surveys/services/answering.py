@@ -21,7 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from earful.core.rows import insert_rows, write_lock
+from earful.core.rows import build, insert_rows, write_lock
 from earful.customers.models import Customer
 from earful.customers.selectors import customer_by_external_id
 from earful.surveys.models import PrizeDrawEntry, Response, ResponseIdentity, Survey
@@ -139,8 +139,12 @@ def _stored(survey: Survey, key: str) -> Response | None:
 def _new_response(survey: Survey, fields: dict[str, Any], who: _Respondent) -> Response:
     """The response, in memory, with its answers and every field they decide."""
     answers = fields.pop("answers")
-    response = Response(
-        organization_id=survey.organization_id, survey=survey, **fields, **_identify(survey, who)
+    response = build(
+        Response,
+        organization_id=survey.organization_id,
+        survey=survey,
+        **fields,
+        **_identify(survey, who),
     )
     questions = entry_of(survey).questions
     response.answers_given = merge_given(questions, {}, answers)[0]

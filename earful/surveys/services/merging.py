@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from earful.core.rows import build
 from earful.feedback.models import Channel, FeedbackItem
 from earful.surveys.models import Answer, Question, Response, Survey
 from earful.surveys.probing import probe_trigger
@@ -62,7 +63,7 @@ def answers_from_given(
         comment = given.get(question.comment_key, "") if question.comment else ""
         if value is None and not comment:
             continue
-        answer = Answer(response_id=response_id, question=question, comment=comment)
+        answer = build(Answer, response_id=response_id, question=question, comment=comment)
         put_value(question, answer, value)
         answers.append(answer)
     return answers
@@ -94,7 +95,8 @@ class Answered(Protocol):
 def feedback_items(response: Answered, answers: Iterable[Answer]) -> list[FeedbackItem]:
     """The customer's words in these answers, one feedback item per answer that has some."""
     return [
-        FeedbackItem(
+        build(
+            FeedbackItem,
             organization_id=response.organization_id,
             channel=Channel.SURVEY,
             source_key=source_key(response, answer.question.key),

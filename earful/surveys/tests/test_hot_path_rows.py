@@ -1,0 +1,96 @@
+"""The hot path's shortcuts in `core.rows` give what the ORM gives: `build` the same instance as
+the model's keyword constructor, the fast conversions the same values as `get_db_prep_save`.
+Run on the test database's own backend (SQLite, or PostgreSQL with EARFUL_TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from django.db import connection
+from django.db.models import Model
+
+from earful.core.rows import _adapter, build
+from earful.feedback.models import Channel, FeedbackItem
+from earful.surveys.models import Answer, Response
+from earful.surveys.tests.factories import make_survey
+
+
+@pytest.fixture
+def survey(org_a):
+    return make_survey(org_a, title="Relationship NPS")
+
+
+def _columns(instance: Model) -> dict[str, object]:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_build_makes_the_instance_the_keyword_constructor_makes(survey):
+    moment = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    uid = uuid.uuid4()
+    given = {
+        "organization_id": survey.organization_id,
+        "channel": "api",
+        "submitted_at": moment,
+        "uid": uid,
+        "timings": {"nps": 1200},
+        "idempotency_key": "k1",
+    }
+    built = build(Response, survey=survey, customer=None, **given)
+    made = Response(survey=survey, customer=None, **given)
+    assert _columns(built) == _columns(made)
+    assert built.survey is survey
+    assert built.customer is None
+    assert built._state.adding
+    assert built._state.db is None
+
+
+def test_build_fills_defaults_afresh_for_each_instance(survey):
+    first, second = (build(Response, survey=survey) for _ in range(2))
+    assert first.uid != second.uid
+    assert first.timings == {}
+    assert first.timings is not second.timings
+
+
+def test_build_takes_a_related_object_or_its_id(survey):
+    question = survey.questions.first()
+    by_object = build(Answer, response_id=7, question=question, comment="Slow")
+    by_id = build(Answer, response_id=7, question_id=question.pk, comment="Slow")
+    assert (
+        _columns(by_object)
+        == _columns(by_id)
+        == _columns(Answer(response_id=7, question=question, comment="Slow"))
+    )
+    assert by_object.question is question
+
+
+def test_build_refuses_a_field_the_model_does_not_have():
+    with pytest.raises(TypeError, match="FeedbackItem has no field colour"):
+        build(FeedbackItem, channel=Channel.SURVEY, colour="red")
+
+
+VALUES = {
+    "created_at": [
+        None,
+        datetime(2026, 11, 23, 9, 0, 0, 123456, tzinfo=UTC),
+        datetime(2026, 11, 23, 9, 0, tzinfo=UTC),  # no microseconds
+        datetime(2026, 3, 29, 1, 30, tzinfo=timezone(timedelta(hours=5))),  # not UTC
+    ],
+    "uid": [uuid.UUID("12345678-1234-5678-1234-567812345678"), None],
+    "timings": [{"nps": 3200, "ease": 1}, [], {"é": "ü"}, None],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "value"), [(name, value) for name, values in VALUES.items() for value in values]
+)
+def test_fast_conversions_give_what_django_gives(name, value):
+    field = Response._meta.get_field(name)
+    native_uuid = connection.features.has_native_uuid_field
+    adapt = _adapter(field, connection.vendor, native_uuid)
+    fast, django = adapt(value, connection), field.get_db_prep_save(value, connection)
+    if hasattr(django, "obj"):  # PostgreSQL's JSON adapter wraps the value
+        fast, django = fast.obj, django.obj
+    assert fast == django
