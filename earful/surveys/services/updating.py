@@ -129,9 +129,14 @@ def _rewrite_rows(
 
 
 def _update(
-    pk: int, key: str, answers: dict[str, Any], timings: Mapping[str, int], finished: bool
+    given: Response,
+    key: str,
+    answers: dict[str, Any],
+    timings: Mapping[str, int],
+    finished: bool,
 ) -> Submission:
-    response = Response.objects.select_for_update().select_related("survey").get(pk=pk)
+    response = Response.objects.select_for_update().get(pk=given.pk)  # read again, locked
+    response.survey = given.survey  # as the caller read it (the survey's row never locks here)
     if not insert_rows([ResponseUpdate(response=response, key=key)], unique=("response", "key")):
         return Submission(response, created=False)  # applied before (rolled back if refused)
     questions = entry_of(response.survey).questions
@@ -171,4 +176,4 @@ def update_response(
     if not key:
         raise SurveyInvalid([("Idempotency-Key", "send a key with every update")])
     with write_lock(), transaction.atomic():
-        return _update(response.pk, key, dict(answers), dict(timings or {}), finished)
+        return _update(response, key, dict(answers), dict(timings or {}), finished)

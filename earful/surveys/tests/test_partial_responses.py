@@ -10,6 +10,7 @@ from django.test import Client
 
 from earful.feedback.models import FeedbackItem
 from earful.surveys.models import Answer, Response
+from earful.surveys.services import close_survey
 from earful.surveys.tests.factories import make_survey
 from earful.surveys.validation import QuestionSpec
 
@@ -143,6 +144,13 @@ def test_a_response_of_another_survey_or_a_bad_id_is_not_found(alice, charlie, s
     other = make_survey(charlie.organization)
     assert patch(other, rid, {"finished": True}, key="u").status_code == 404
     assert patch(survey, "not-a-uuid", {"finished": True}, key="u").status_code == 404
+    assert Response.objects.get().finished_at is None
+
+
+def test_a_response_of_a_survey_closed_since_it_was_started_is_not_found(survey):
+    rid = start(survey, {"nps": 9}).json()["id"]  # the survey is now in this process's cache
+    close_survey(survey=survey)
+    assert patch(survey, rid, {"finished": True}, key="u").status_code == 404
     assert Response.objects.get().finished_at is None
 
 
