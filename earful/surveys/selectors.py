@@ -46,9 +46,9 @@ def public_survey(public_id: str) -> Survey:
 def public_response(public_id: str, response_id: str) -> Response:
     """A response to a published survey by its public UUID; anything else is 404.
 
-    The survey comes from the answer path's cache (`published`), not from a join: its ~50
-    columns cost more to select than the rest of an update. The status is still checked in the
-    query, so a survey closed since it was cached answers 404 as before."""
+    The survey comes from the answer path's cache (`published`), not from a join: the ORM
+    compiles every selected column on every call, and this runs on each update. The status is
+    still checked in the query, so a survey closed since it was cached answers 404 as before."""
     try:
         uid = uuid.UUID(response_id)
     except ValueError as exc:
