@@ -75,24 +75,6 @@ def entry_of(survey: Survey) -> Entry:
     return entry
 
 
-_questions: dict[tuple[int, str], tuple[Question, ...]] = {}
-
-
-def questions_of(survey_id: int, public_id: str) -> tuple[Question, ...]:
-    """A survey's questions by its id (and public id, which no other survey ever has). Those
-    of a survey with answers never change: only a draft's questions can, and it has none."""
-    entry = _by_pk.get(survey_id)
-    if entry is not None and entry.survey.public_id == public_id:
-        return entry.questions
-    found = _questions.get((survey_id, public_id))
-    if found is None:
-        if len(_questions) >= MAX_ENTRIES:
-            _questions.clear()
-        found = tuple(Question.objects.filter(survey_id=survey_id).order_by("position", "id"))
-        _questions[survey_id, public_id] = found
-    return found
-
-
 def _version(survey: Survey) -> tuple[Any, ...]:
     return (survey.pk, survey.public_id, survey.status, survey.updated_at)
 
@@ -138,5 +120,4 @@ def forget(survey: Survey) -> None:
 def forget_all() -> None:
     _by_public_id.clear()
     _by_pk.clear()
-    _questions.clear()
     _conditions.clear()

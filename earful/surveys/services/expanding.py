@@ -20,19 +20,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from functools import cache
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django_tasks.backends.immediate import ImmediateBackend
 
-from earful.core.rows import PreparedRows, prepare_rows, write_lock
-from earful.feedback.models import FeedbackItem
-from earful.feedback.services import Recording, prepare_feedback
-from earful.surveys.models import Answer, Response, Survey
-from earful.surveys.published import questions_of
-from earful.surveys.services.merging import answers_from_given, feedback_items
+from earful.core.rows import write_lock
+from earful.feedback.models import Channel
+from earful.feedback.services import record_feedback_selected
+from earful.surveys.models import Answer, Question, Response, Survey
+from earful.surveys.scoring import SCORE_TYPES, QuestionType
 
 BATCH = 100  # responses per transaction: a few ms of write lock, so answers keep flowing
 EXPAND_EVERY = 1.0  # seconds between two tasks enqueued by one process
@@ -40,76 +38,122 @@ EXPAND_EVERY = 1.0  # seconds between two tasks enqueued by one process
 _last_enqueued = -EXPAND_EVERY
 
 
-class _Pending(NamedTuple):
-    """The columns of a response its expansion reads."""
-
-    pk: int
-    organization_id: int
-    uid: Any
-    customer_id: int | None
-    score: int | None
-    submitted_at: Any
-    answers_given: dict[str, Any]
-    updated_at: Any  # an update of the answers changes it: they must be read again
-    survey_id: int
-    public_id: str
+# The expansion is set-wise SQL: the Answer rows come from `answers_given` joined with the
+# survey's questions, the feedback items from those Answer rows, a statement each per batch.
+# Building Python objects per row cost several times what the database takes to store them.
+# What it writes is what `merging.answers_from_given` and `merging.feedback_items` make from
+# the same answers (tests/test_expansion.py holds them equal, every question type, on both
+# databases). Question keys are [a-z0-9_] (validation), safe inside a JSON path.
 
 
-_COLUMNS = (*_Pending._fields[:-1], "survey__public_id")
+def _json(vendor: str) -> dict[str, str]:
+    """SQL for one answer by question key, `{key}` an SQL expression of the key: its JSON value
+    as the column it goes to (number, text, choices), and whether it is there."""
+    if vendor == "postgresql":
+        return {
+            "number": 'CAST(r."answers_given" ->> ({key}) AS smallint)',
+            "text": '(r."answers_given" ->> ({key}))',
+            "choices": '(r."answers_given" -> ({key}))',
+            "given": '((r."answers_given" -> ({key})) IS NOT NULL)',
+        }
+    path = "'$.\"' || {key} || '\"'"
+    return {
+        "number": f'json_extract(r."answers_given", {path})',
+        "text": f'json_extract(r."answers_given", {path})',
+        "choices": f'json_extract(r."answers_given", {path})',
+        "given": f'(json_type(r."answers_given", {path}) IS NOT NULL)',
+    }
 
 
-@dataclass
-class _Rows:
-    answers: list[Answer]
-    items: list[FeedbackItem]
-    updated_at: Any  # the response's, when its answers were read
+def _tables(using: str) -> dict[str, str]:
+    quote = connections[using].ops.quote_name
+    models = {"answers": Answer, "questions": Question, "responses": Response}
+    return {name: quote(model._meta.db_table) for name, model in models.items()}
 
 
-def _rows_of(response: _Pending) -> _Rows:
-    """The Answer rows and feedback items a response's `answers_given` make."""
-    questions = questions_of(response.survey_id, response.public_id)
-    answers = answers_from_given(questions, response.answers_given, response.pk)
-    return _Rows(answers, feedback_items(response, answers), response.updated_at)
+@cache
+def _answers_sql(using: str) -> str:
+    json, table = _json(connections[using].vendor), _tables(using)
+    value = {part: sql.format(key='q."key"') for part, sql in json.items()}
+    comment = json["text"].format(key="q.\"key\" || '_comment'")
+    scores = ", ".join(f"'{kind}'" for kind in sorted(SCORE_TYPES))
+    multi = f"'{QuestionType.MULTI_CHOICE.value}'"
+    return (
+        f"INSERT INTO {table['answers']} "
+        '("response_id", "question_id", "number", "text", "choices", "comment") '
+        'SELECT r."id", q."id", '
+        f'CASE WHEN q."type" IN ({scores}) THEN {value["number"]} END, '
+        f"CASE WHEN q.\"type\" IN ({scores}, {multi}) THEN '' "
+        f"ELSE COALESCE({value['text']}, '') END, "
+        f'CASE WHEN q."type" = {multi} THEN {value["choices"]} END, '
+        f"CASE WHEN q.\"comment\" THEN COALESCE({comment}, '') ELSE '' END "
+        f"FROM {table['responses']} r "
+        f'JOIN {table["questions"]} q ON q."survey_id" = r."survey_id" '
+        'WHERE r."id" IN ({ids}) '
+        f"AND ({value['given']} OR (q.\"comment\" AND COALESCE({comment}, '') <> '')) "
+        'ON CONFLICT ("response_id", "question_id") DO NOTHING'
+    )
 
 
-def _prepared(rows: dict[int, _Rows], pks: Sequence[int]) -> tuple[PreparedRows, Recording]:
-    answers = [a for pk in pks for a in rows[pk].answers]
-    items = [i for pk in pks for i in rows[pk].items]
-    return prepare_rows(answers, unique=("response", "question")), prepare_feedback(items=items)
+def _uid_text(vendor: str) -> str:
+    """The response's uid as `str(uuid)` writes it (SQLite keeps 32 hex digits)."""
+    if vendor == "postgresql":
+        return 'CAST(r."uid" AS text)'
+    parts = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+    return " || '-' || ".join(f'substr(r."uid", {at}, {length})' for at, length in parts)
 
 
-def _write(rows: dict[int, _Rows]) -> int:
-    """Writes the rows of the responses still not expanded; returns how many it expanded.
+@cache
+def _words_sql(using: str) -> str:
+    """The feedback items of the batch's Answer rows: one per answer with words (its comment,
+    or an open question's text), as `merging.feedback_items` makes them."""
+    table = _tables(using)
+    words = (
+        'CASE WHEN a."comment" <> \'\' THEN a."comment" '
+        f"WHEN q.\"type\" = '{QuestionType.TEXT.value}' THEN a.\"text\" ELSE '' END"
+    )
+    return (
+        f'SELECT r."organization_id" AS organization_id, '
+        f"'{Channel.SURVEY.value}' AS channel, "
+        f"'survey-response:' || {_uid_text(connections[using].vendor)} || ':' || q.\"key\" "
+        "AS source_key, "
+        'r."customer_id" AS customer_id, '
+        f"{words} AS text, "
+        'COALESCE(a."number", r."score") AS score, r."submitted_at" AS received_at '
+        f'FROM {table["answers"]} a JOIN {table["questions"]} q ON q."id" = a."question_id" '
+        f'JOIN {table["responses"]} r ON r."id" = a."response_id" '
+        'WHERE a."response_id" IN ({ids}) AND ' + f"({words}) <> ''"
+    )
 
-    Everything is prepared before the transaction, so SQLite's write lock is held only while
-    the rows go in. Inside, the responses are claimed (`select_for_update`, skipping those an
-    update holds): one another expander did meanwhile is left out, and one updated since its
-    answers were read is read again."""
-    answers, feedback = _prepared(rows, list(rows))
-    with write_lock(), transaction.atomic():
-        claimed = dict(
+
+def _expand(pks: Sequence[int]) -> int:
+    """Writes the rows of the responses among `pks` still not expanded; returns how many.
+
+    The responses are claimed first (`select_for_update`, skipping those an update holds):
+    one that another expander did meanwhile is left out. Their answers are read inside the
+    transaction, so an update that committed before is always seen."""
+    using = router.db_for_write(Response)
+    with write_lock(), transaction.atomic(using=using):
+        claimed = list(
             Response.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=rows, expanded_at__isnull=True)
-            .values_list("pk", "updated_at")
+            .filter(pk__in=pks, expanded_at__isnull=True)
+            .values_list("pk", flat=True)
         )
-        changed = [pk for pk, stamp in claimed.items() if stamp != rows[pk].updated_at]
-        if changed:
-            rows |= {r.pk: _rows_of(r) for r in _pending(None, 0, pks=changed)}
-        if changed or len(claimed) < len(rows):  # rare: prepare again, inside the lock
-            answers, feedback = _prepared(rows, list(claimed))
-        answers.write()
-        feedback.record()
+        if not claimed:
+            return 0
+        ids = ", ".join(["%s"] * len(claimed))
+        with connections[using].cursor() as cursor:
+            cursor.execute(_answers_sql(using).format(ids=ids), claimed)
+        record_feedback_selected(_words_sql(using).format(ids=ids), claimed)
         Response.objects.filter(pk__in=claimed).update(expanded_at=timezone.now())
     return len(claimed)
 
 
-def _pending(survey: Survey | None, after: int, pks: Sequence[int] | None = None) -> list[_Pending]:
+def _pending(survey: Survey | None, after: int) -> list[int]:
     pending = Response.objects.filter(expanded_at__isnull=True, pk__gt=after)
     if survey is not None:
         pending = pending.filter(survey=survey)
-    if pks is not None:
-        pending = pending.filter(pk__in=pks)
-    return [_Pending(*row) for row in pending.order_by("id").values_list(*_COLUMNS)[:BATCH]]
+    return list(pending.order_by("id").values_list("pk", flat=True)[:BATCH])
 
 
 def expand_responses(*, survey: Survey | None = None) -> int:
@@ -117,8 +161,8 @@ def expand_responses(*, survey: Survey | None = None) -> int:
     transaction; returns how many. Idempotent, safe to run in many processes at once."""
     done = after = 0
     while batch := _pending(survey, after):
-        done += _write({r.pk: _rows_of(r) for r in batch})
-        after = batch[-1].pk
+        done += _expand(batch)
+        after = batch[-1]
     return done
 
 

@@ -56,7 +56,8 @@ def merge_given(
 def answers_from_given(
     questions: Sequence[Question], given: Mapping[str, Any], response_id: int
 ) -> list[Answer]:
-    """The Answer rows of a response's `answers_given` (the inverse of `answers_given`)."""
+    """The Answer rows of a response's `answers_given` (the inverse of `answers_given`). The
+    expansion writes the same rows set-wise in SQL (`expanding`); a test holds the two equal."""
     answers = []
     for question in questions:
         value = given.get(question.key)
