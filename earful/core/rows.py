@@ -226,6 +226,19 @@ def write_lock(using: str = "default") -> Iterator[None]:
         fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def checkpoint(using: str = "default") -> None:
+    """Copies SQLite's write-ahead log into the database file, outside any lock: a PASSIVE
+    checkpoint waits for nobody and nobody waits for it. Left to SQLite, the checkpoint runs in
+    whichever commit passes `wal_autocheckpoint` pages (settings.py sets it high), which holds
+    `write_lock` meanwhile and makes every other writer wait. The expansion calls this after
+    each sweep. A no-op elsewhere, and inside a transaction."""
+    connection = connections[using]
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
 @dataclass(frozen=True)
 class _Statement:
     sql: str  # with the placeholders Django's cursor takes (%s)

@@ -60,6 +60,13 @@ def _announce(kept: Sequence[FeedbackItem]) -> None:
         _announce_ids(ids)
 
 
+def announce_feedback(item_ids: Sequence[int]) -> None:
+    """Sends `feedback_recorded` for items a writer stored with `announce=False`, once the
+    transaction commits (at once outside one)."""
+    if item_ids and feedback_recorded.has_listeners():
+        _announce_ids(item_ids)
+
+
 def _announce_ids(ids: Sequence[int]) -> None:
     for start in range(0, len(ids), _ANNOUNCE_BATCH):
         chunk = list(ids[start : start + _ANNOUNCE_BATCH])
@@ -112,19 +119,23 @@ def _default_params(using: str, attnames: Sequence[str]) -> list[Any]:
     return params
 
 
-def record_feedback_selected(select: str, params: Sequence[Any]) -> list[int]:
+def record_feedback_selected(
+    select: str, params: Sequence[Any], *, announce: bool = True
+) -> list[int]:
     """Stores, in one statement, the items a SELECT yields (its columns named as SELECTED,
     in any order), as `record_feedback` stores objects: one whose (organization, source_key)
-    exists is left as it is, and `feedback_recorded` names the new ones on commit. For writers
-    of many items at once that can say them in SQL (the expansion of survey answers); the
-    SELECT must leave out items without words. Returns the new items' ids."""
+    exists is left as it is, and `feedback_recorded` names the new ones on commit (or later,
+    by `announce_feedback`, with `announce=False`: should that be lost, the enrichment sweep
+    still finds them). For writers of many items at once that can say them in SQL (the
+    expansion of survey answers); the SELECT must leave out items without words. Returns the
+    new items' ids."""
     using = router.db_for_write(FeedbackItem)
     sql, rest = _insert_selected_sql(using)
     with connections[using].cursor() as cursor:
         cursor.execute(sql.format(select=select), [*_default_params(using, rest), *params])
         ids = [row[0] for row in cursor.fetchall()]
-    if ids and feedback_recorded.has_listeners():
-        _announce_ids(ids)
+    if announce:
+        announce_feedback(ids)
     return ids
 
 

@@ -26,13 +26,13 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django_tasks.backends.immediate import ImmediateBackend
 
-from earful.core.rows import write_lock
+from earful.core.rows import checkpoint, write_lock
 from earful.feedback.models import Channel
-from earful.feedback.services import record_feedback_selected
+from earful.feedback.services import announce_feedback, record_feedback_selected
 from earful.surveys.models import Answer, Question, Response, Survey
 from earful.surveys.scoring import SCORE_TYPES, QuestionType
 
-BATCH = 100  # responses per transaction: a few ms of write lock, so answers keep flowing
+BATCH = 50  # responses per transaction: a few ms of write lock, so answers keep flowing
 EXPAND_EVERY = 1.0  # seconds between two tasks enqueued by one process
 
 _last_enqueued = -EXPAND_EVERY
@@ -126,8 +126,9 @@ def _words_sql(using: str) -> str:
     )
 
 
-def _expand(pks: Sequence[int]) -> int:
-    """Writes the rows of the responses among `pks` still not expanded; returns how many.
+def _expand(pks: Sequence[int]) -> tuple[int, list[int]]:
+    """Writes the rows of the responses among `pks` still not expanded; returns how many, and
+    the ids of the feedback items it recorded (announced by the caller).
 
     The responses are claimed first (`select_for_update`, skipping those an update holds):
     one that another expander did meanwhile is left out. Their answers are read inside the
@@ -140,13 +141,14 @@ def _expand(pks: Sequence[int]) -> int:
             .values_list("pk", flat=True)
         )
         if not claimed:
-            return 0
+            return 0, []
         ids = ", ".join(["%s"] * len(claimed))
         with connections[using].cursor() as cursor:
             cursor.execute(_answers_sql(using).format(ids=ids), claimed)
-        record_feedback_selected(_words_sql(using).format(ids=ids), claimed)
+        words = _words_sql(using).format(ids=ids)
+        items = record_feedback_selected(words, claimed, announce=False)
         Response.objects.filter(pk__in=claimed).update(expanded_at=timezone.now())
-    return len(claimed)
+    return len(claimed), items
 
 
 def _pending(survey: Survey | None, after: int) -> list[int]:
@@ -158,11 +160,20 @@ def _pending(survey: Survey | None, after: int) -> list[int]:
 
 def expand_responses(*, survey: Survey | None = None) -> int:
     """Expands every response not expanded yet (of `survey` only, when given), BATCH per
-    transaction; returns how many. Idempotent, safe to run in many processes at once."""
+    transaction; returns how many. Idempotent, safe to run in many processes at once.
+
+    What follows the writes runs after the last batch, outside SQLite's write lock, which
+    answers wait for: the checkpoint of the write-ahead log, and one announcement of the new
+    feedback items (so enrichment and alerts get a task per sweep, not per batch)."""
     done = after = 0
+    items: list[int] = []
     while batch := _pending(survey, after):
-        done += _expand(batch)
+        expanded, recorded = _expand(batch)
+        done, items = done + expanded, items + recorded
         after = batch[-1]
+    if done:
+        checkpoint()
+        announce_feedback(items)
     return done
 
 
