@@ -56,8 +56,7 @@ def _announce(kept: Sequence[FeedbackItem]) -> None:
         return
     for start in range(0, len(kept), _ANNOUNCE_BATCH):
         chunk = kept[start : start + _ANNOUNCE_BATCH]
-        ids = [chunk[0].pk] if len(chunk) == 1 and chunk[0].pk else _ids_of(chunk)
-        _announce_ids(ids)
+        _announce_ids([chunk[0].pk] if len(chunk) == 1 and chunk[0].pk else _ids_of(chunk))
 
 
 def announce_feedback(item_ids: Sequence[int]) -> None:

@@ -6,7 +6,7 @@ what it builds."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from earful.core.rows import build
 from earful.feedback.models import Channel, FeedbackItem
@@ -74,26 +74,11 @@ def words(answer: Answer) -> str:
     return answer.comment or (answer.text if answer.question.type == QuestionType.TEXT else "")
 
 
-def source_key(response: Answered, part: str) -> str:
+def source_key(response: Response, part: str) -> str:
     return f"survey-response:{response.uid}:{part}"
 
 
-class Answered(Protocol):
-    """What feedback items take from their response (a Response, or its row's values)."""
-
-    @property
-    def organization_id(self) -> int: ...
-    @property
-    def uid(self) -> Any: ...
-    @property
-    def customer_id(self) -> int | None: ...
-    @property
-    def score(self) -> int | None: ...
-    @property
-    def submitted_at(self) -> Any: ...
-
-
-def feedback_items(response: Answered, answers: Iterable[Answer]) -> list[FeedbackItem]:
+def feedback_items(response: Response, answers: Iterable[Answer]) -> list[FeedbackItem]:
     """The customer's words in these answers, one feedback item per answer that has some."""
     return [
         build(
