@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 class TimeStamped(models.Model):
@@ -20,3 +21,15 @@ class OrgScoped(TimeStamped):
 
     class Meta:
         abstract = True
+
+
+class RowIdField(models.BigAutoField):
+    """A BigAutoField that SQLite numbers with the table's plain rowid, without AUTOINCREMENT:
+    that keyword keeps the highest id ever given in `sqlite_sequence`, one more page written
+    by every insert. For a queue whose rows are deleted once handled, where an id may come
+    again after the newest row is gone. On other databases, a BigAutoField."""
+
+    def db_type_suffix(self, connection: BaseDatabaseWrapper) -> str | None:
+        if connection.vendor == "sqlite":
+            return None
+        return connection.data_types_suffix.get(self.get_internal_type())

@@ -376,3 +376,47 @@ def _outcome(cursor: Any, statement: _Statement, rows: int) -> tuple[int, Any]:
         return (1, found[0]) if found else (0, None)
     written = cursor.rowcount
     return written, (cursor.lastrowid if rows == 1 and written == 1 else None)
+
+
+# A row kept as JSON, written as its model's row later --------------------------------------
+# The answer endpoint keeps a new response as one narrow row (`surveys.Intake`), its columns'
+# values in one JSON array; the expansion writes many such rows at once with `INSERT ...
+# SELECT` (`select_json_row`). The values are those `insert_rows` would write, so the row
+# stored later is the row the ORM would have stored at once.
+
+
+def _json_default(value: Any) -> Any:
+    """PostgreSQL's prepared values that JSON has no type for; the SELECT casts them back."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "obj"):  # psycopg's Jsonb: the value it wraps
+        return value.obj
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def json_row(obj: Model) -> str:
+    """`obj`'s column values as `insert_rows` writes them (defaults, stamps, conversions),
+    as one JSON array in `select_json_row`'s column order."""
+    model = type(obj)
+    using = router.db_for_write(model)
+    context = _Context(connections[using])
+    values = [prepare(obj, context) for prepare in _preparers(model, using)]
+    return json.dumps(values, default=_json_default)
+
+
+def _from_json(field: Field, position: int, source: str, connection: BaseDatabaseWrapper) -> str:
+    if connection.vendor != "postgresql":  # SQLite: the prepared value is stored as it is
+        return f"({source} ->> {position})"
+    if isinstance(field, JSONField):
+        return f"({source} -> {position})"
+    return f"CAST(({source} ->> {position}) AS {field.db_type(connection)})"
+
+
+def select_json_row(model: type[Model], source: str, using: str) -> list[tuple[Field, str]]:
+    """For each column `json_row` wrote for `model`, its field and the SQL of its value in
+    `source`, an SQL expression of that JSON text (of type jsonb on PostgreSQL): the parts of
+    an `INSERT INTO table (columns) SELECT values FROM ...`."""
+    connection = connections[using]
+    return [(f, _from_json(f, at, source, connection)) for at, f in enumerate(_fields(model))]

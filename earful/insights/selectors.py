@@ -67,6 +67,7 @@ def _fold(rows: list[dict], kind: str) -> tuple[int, int, float | None, dict[str
 
 
 def survey_summary(survey: Survey) -> Summary:
+    expand_responses(survey=survey)  # responses just taken in (surveys.services)
     rows = list(
         Response.objects.filter(survey=survey)
         .values("tier")

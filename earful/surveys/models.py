@@ -6,7 +6,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-from earful.core.models import OrgScoped, TimeStamped
+from earful.core.models import OrgScoped, RowIdField, TimeStamped
 from earful.surveys.probing import probe_question
 from earful.surveys.scoring import SCORE_TYPES, QuestionType, Tier
 
@@ -210,6 +210,33 @@ class Response(OrgScoped):
     @property
     def probe_question(self) -> str:
         return probe_question(self.probe_trigger, self.survey.probe_text)
+
+
+class Intake(models.Model):
+    """A response accepted and not yet stored as its Response row: the answer endpoint's
+    durable record, one narrow row (services/expanding.py). The expansion turns each into its
+    Response row, with its Answer rows and feedback items, and deletes it, in one transaction.
+
+    `row` holds the Response's column values as `core.rows.json_row` writes them. No foreign
+    key constraint to check on the hot path: the expansion leaves out the rows of a survey
+    deleted meanwhile, and the ORM deletes them with the survey."""
+
+    id = RowIdField(primary_key=True)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=200)
+    row = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "idempotency_key"], name="intake_key_per_survey"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.idempotency_key}"
 
 
 class ResponseIdentity(models.Model):

@@ -15,7 +15,7 @@ from earful.surveys.services.building import (
     update_survey,
 )
 from earful.surveys.services.expanding import expand_responses
-from earful.surveys.services.updating import update_response
+from earful.surveys.services.updating import response_to_update, update_response
 
 __all__ = [
     "NOT_ACCEPTING",
@@ -28,6 +28,7 @@ __all__ = [
     "publish_errors",
     "publish_survey",
     "remove_question",
+    "response_to_update",
     "spec_of",
     "submit_response",
     "translate_survey",

@@ -16,18 +16,19 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
-from earful.core.rows import build, insert_rows, write_lock
+from earful.core.rows import Condition, build, insert_rows, json_row, write_lock
 from earful.customers.models import Customer
 from earful.customers.selectors import customer_by_external_id
-from earful.surveys.models import PrizeDrawEntry, Response, ResponseIdentity, Survey
+from earful.surveys.models import Intake, PrizeDrawEntry, Response, ResponseIdentity, Survey
 from earful.surveys.published import entry_of, forget, unchanged
 from earful.surveys.services.building import SurveyInvalid
-from earful.surveys.services.expanding import request_expansion
+from earful.surveys.services.expanding import request_expansion, take_in_pending
 from earful.surveys.services.merging import derive, merge_given
 from earful.surveys.signals import response_submitted
 from earful.surveys.trust import respondent_code
@@ -84,7 +85,7 @@ def _identify(survey: Survey, who: _Respondent) -> dict[str, Any]:
 
 def _keep_identity_apart(response: Response, who: _Respondent) -> None:
     """Pseudonymous and trustee surveys keep who answered in its own row, never shown."""
-    if response.survey.keeps_identity_apart and (who.ref or who.customer):
+    if _keeps_identity(response.survey, who):
         ResponseIdentity.objects.create(
             response=response, customer=who.customer, customer_ref=who.ref
         )
@@ -100,24 +101,62 @@ def _enter_prize_draw(survey: Survey, who: _Respondent) -> None:
     )
 
 
+def _keeps_identity(survey: Survey, who: _Respondent) -> bool:
+    return survey.keeps_identity_apart and bool(who.ref or who.customer)
+
+
+@cache
+def _not_stored_sql(using: str) -> str:
+    quote = connections[using].ops.quote_name
+    table = quote(Response._meta.db_table)
+    return f"NOT EXISTS (SELECT 1 FROM {table} WHERE survey_id = %s AND idempotency_key = %s)"
+
+
+def _take_in(response: Response, where: Condition) -> Response | None:
+    """Keeps a new response as its intake row, one narrow row (the answer's durable record,
+    the expansion stores its Response row), where the survey is as it was read and its key is
+    neither taken in nor stored; None, keeping nothing, otherwise."""
+    using = router.db_for_write(Intake)
+    row = build(
+        Intake,
+        survey=response.survey,
+        idempotency_key=response.idempotency_key,
+        row=json_row(response),
+    )
+    key = [response.survey_id, response.idempotency_key]
+    where = (f"{where[0]} AND {_not_stored_sql(using)}", where[1] + key)
+    if not insert_rows([row], unique=("survey", "idempotency_key"), where=where):
+        return None
+    if not request_expansion():
+        return response
+    # Expanded at once (where tasks run at once): the response as stored.
+    return _stored(response.survey, response.idempotency_key)
+
+
 def _store_new(
     response: Response, who: _Respondent, *, prize_draw: bool, invitation_id: int | None
-) -> bool:
-    """Stores a new response: its row, answers included (`answers_given`), in one statement
-    that is also the idempotency check and holds only while the survey is as it was read
-    (`published.unchanged`); with an identity kept apart or a prize-draw entry, those rows in
-    the same transaction. False, storing nothing, when its key is stored already (a retry,
-    even one running at the same moment: the unique key decides) or the survey changed."""
-    unique, where = ("survey", "idempotency_key"), unchanged(response.survey)
-    if prize_draw or (response.survey.keeps_identity_apart and (who.ref or who.customer)):
+) -> Response | None:
+    """Stores a new response; returns it, or None, storing nothing, when its key is taken
+    already (a retry, even one running at the same moment: the unique keys decide) or the
+    survey changed since it was read (`published.unchanged`).
+
+    Most answers are kept as their intake row (`_take_in`), the Response row written by the
+    expansion. One that needs its Response row at once is stored whole here, in one
+    statement: with an identity kept apart or a prize-draw entry (those rows in the same
+    transaction), or come through an invitation (marked answered once committed)."""
+    survey = response.survey
+    unique, where = ("survey", "idempotency_key"), unchanged(survey)
+    if not prize_draw and invitation_id is None and not _keeps_identity(survey, who):
+        return _take_in(response, where)
+    if prize_draw or _keeps_identity(survey, who):
         with write_lock(), transaction.atomic():
             if not insert_rows([response], unique=unique, where=where):
-                return False
+                return None
             _keep_identity_apart(response, who)
             if prize_draw:
-                _enter_prize_draw(response.survey, who)
+                _enter_prize_draw(survey, who)
     elif not insert_rows([response], unique=unique, where=where):
-        return False
+        return None
     transaction.on_commit(
         lambda: response_submitted.send(
             sender=Response, response_id=response.pk, invitation_id=invitation_id
@@ -126,11 +165,15 @@ def _store_new(
     # Not on commit: the task's row commits (or rolls back) with the response, and where tasks
     # run at once the expansion reads the response on this same connection.
     request_expansion()
-    return True
+    return response
 
 
 def _stored(survey: Survey, key: str) -> Response | None:
+    """The response stored under `key`; one only taken in is stored first."""
     stored = Response.objects.filter(survey=survey, idempotency_key=key).first()
+    if stored is None and Intake.objects.filter(survey=survey, idempotency_key=key).exists():
+        take_in_pending(survey=survey)
+        stored = Response.objects.filter(survey=survey, idempotency_key=key).first()
     if stored is not None:
         stored.survey = survey
     return stored
@@ -186,8 +229,9 @@ def _submit(survey: Survey, given: _Answering, *, attempts: int = 2) -> Submissi
     who = _Respondent.of(survey, given.customer_ref, given.customer)
     response = _new_response(survey, given.fields | {"answers": given.answers}, who)
     enter = given.prize_draw and survey.prize_draw
-    if _store_new(response, who, prize_draw=enter, invitation_id=given.invitation_id):
-        return Submission(response, created=True)
+    stored = _store_new(response, who, prize_draw=enter, invitation_id=given.invitation_id)
+    if stored is not None:
+        return Submission(stored, created=True)
     stored = _stored(survey, given.key)
     if stored is not None:
         return Submission(stored, created=False)

@@ -23,14 +23,16 @@ from collections.abc import Sequence
 from functools import cache
 
 from django.db import connections, router, transaction
+from django.db.models import Field, ForeignKey
 from django.utils import timezone
 from django_tasks.backends.immediate import ImmediateBackend
 
-from earful.core.rows import checkpoint, write_lock
+from earful.core.rows import checkpoint, select_json_row, write_lock
 from earful.feedback.models import Channel
 from earful.feedback.services import announce_feedback, record_feedback_selected
-from earful.surveys.models import Answer, Question, Response, Survey
+from earful.surveys.models import Answer, Intake, Question, Response, Survey
 from earful.surveys.scoring import SCORE_TYPES, QuestionType
+from earful.surveys.signals import response_submitted
 
 BATCH = 50  # responses per transaction: a few ms of write lock, so answers keep flowing
 EXPAND_EVERY = 1.0  # seconds between two tasks enqueued by one process
@@ -67,7 +69,13 @@ def _json(vendor: str) -> dict[str, str]:
 
 def _tables(using: str) -> dict[str, str]:
     quote = connections[using].ops.quote_name
-    models = {"answers": Answer, "questions": Question, "responses": Response}
+    models = {
+        "answers": Answer,
+        "intake": Intake,
+        "questions": Question,
+        "responses": Response,
+        "surveys": Survey,
+    }
     return {name: quote(model._meta.db_table) for name, model in models.items()}
 
 
@@ -126,6 +134,91 @@ def _words_sql(using: str) -> str:
     )
 
 
+def _response_value(field: Field, value: str, using: str) -> str:
+    """The SQL of one column of a Response row taken in: as kept, but stamped as expanded (it
+    is, in the same transaction), of the survey's organization, and without a customer
+    deleted meanwhile (as `on_delete=SET_NULL` would have left it)."""
+    if field.name == "expanded_at":
+        return "%s"
+    if field.name == "organization":
+        return 's."organization_id"'
+    if isinstance(field, ForeignKey) and field.null:
+        target = field.related_model._meta  # type: ignore[union-attr]
+        quote = connections[using].ops.quote_name
+        key = quote(target.pk.column)  # type: ignore[union-attr]
+        return f"(SELECT t.{key} FROM {quote(target.db_table)} t WHERE t.{key} = {value})"
+    return value
+
+
+@cache
+def _take_in_sql(using: str) -> str:
+    """Writes the Response rows of intake rows `{ids}` (the survey's still there), skipping
+    a key stored already; returns the new rows' ids. Parameters: the expansion's time, ids."""
+    connection, table = connections[using], _tables(using)
+    parts = select_json_row(Response, 'i."row"', using)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field, _ in parts)
+    values = ", ".join(_response_value(field, value, using) for field, value in parts)
+    row = 'CAST("row" AS jsonb)' if connection.vendor == "postgresql" else '"row"'
+    return (
+        f"INSERT INTO {table['responses']} ({columns}) SELECT {values} "
+        f'FROM (SELECT "id", "survey_id", {row} AS "row" FROM {table["intake"]} '
+        'WHERE "id" IN ({ids})) i '
+        f'JOIN {table["surveys"]} s ON s."id" = i."survey_id" '
+        'WHERE true ORDER BY i."id" '  # WHERE: SQLite reads ON CONFLICT as the join's ON else
+        'ON CONFLICT ("survey_id", "idempotency_key") DO NOTHING RETURNING "id"'
+    )
+
+
+def _write_rows(using: str, pks: Sequence[int]) -> list[int]:
+    """The Answer rows and feedback items of responses `pks`; returns the items' ids."""
+    ids = ", ".join(["%s"] * len(pks))
+    with connections[using].cursor() as cursor:
+        cursor.execute(_answers_sql(using).format(ids=ids), list(pks))
+    return record_feedback_selected(_words_sql(using).format(ids=ids), list(pks), announce=False)
+
+
+def _take_in(pks: Sequence[int], *, expand: bool) -> tuple[int, list[int]]:
+    """Turns intake rows `pks` into their Response rows and deletes them; with `expand`, also
+    writes their Answer rows and feedback items. Returns how many responses were written and
+    the ids of their feedback items (announced by the caller). Rows another process is taking
+    in are left to the sweep, waited for by a reader (it needs them written when this
+    returns); a key stored meanwhile is not stored twice."""
+    using = router.db_for_write(Response)
+    with write_lock(), transaction.atomic(using=using):
+        claimed = list(
+            Intake.objects.select_for_update(skip_locked=expand)
+            .filter(pk__in=pks)
+            .values_list("pk", flat=True)
+        )
+        if not claimed:
+            return 0, []
+        ids = ", ".join(["%s"] * len(claimed))
+        expanded_at = timezone.now() if expand else None
+        with connections[using].cursor() as cursor:
+            cursor.execute(_take_in_sql(using).format(ids=ids), [expanded_at, *claimed])
+            written = [row[0] for row in cursor.fetchall()]
+        Intake.objects.filter(pk__in=claimed).delete()
+        items = _write_rows(using, written) if expand and written else []
+        transaction.on_commit(lambda: _announce_responses(written), using=using)
+    return len(written), items
+
+
+def take_in_pending(*, survey: Survey | None = None) -> int:
+    """Writes the Response rows of every answer taken in (of `survey` only, when given), not
+    expanded: for a reader that needs the row now (an update, a retry); the sweep expands
+    them. Returns how many."""
+    done = after = 0
+    while batch := _pending_intake(survey, after):
+        done += _take_in(batch, expand=False)[0]
+        after = batch[-1]
+    return done
+
+
+def _announce_responses(pks: Sequence[int]) -> None:
+    for pk in pks:  # taken in through the answer endpoint: never an invitation's answer
+        response_submitted.send(sender=Response, response_id=pk, invitation_id=None)
+
+
 def _expand(pks: Sequence[int]) -> tuple[int, list[int]]:
     """Writes the rows of the responses among `pks` still not expanded; returns how many, and
     the ids of the feedback items it recorded (announced by the caller).
@@ -142,13 +235,16 @@ def _expand(pks: Sequence[int]) -> tuple[int, list[int]]:
         )
         if not claimed:
             return 0, []
-        ids = ", ".join(["%s"] * len(claimed))
-        with connections[using].cursor() as cursor:
-            cursor.execute(_answers_sql(using).format(ids=ids), claimed)
-        words = _words_sql(using).format(ids=ids)
-        items = record_feedback_selected(words, claimed, announce=False)
+        items = _write_rows(using, claimed)
         Response.objects.filter(pk__in=claimed).update(expanded_at=timezone.now())
     return len(claimed), items
+
+
+def _pending_intake(survey: Survey | None, after: int) -> list[int]:
+    pending = Intake.objects.filter(pk__gt=after)
+    if survey is not None:
+        pending = pending.filter(survey=survey)
+    return list(pending.order_by("id").values_list("pk", flat=True)[:BATCH])
 
 
 def _pending(survey: Survey | None, after: int) -> list[int]:
@@ -167,6 +263,11 @@ def expand_responses(*, survey: Survey | None = None) -> int:
     feedback items (so enrichment and alerts get a task per sweep, not per batch)."""
     done = after = 0
     items: list[int] = []
+    while batch := _pending_intake(survey, after):
+        taken, recorded = _take_in(batch, expand=True)
+        done, items = done + taken, items + recorded
+        after = batch[-1]
+    after = 0
     while batch := _pending(survey, after):
         expanded, recorded = _expand(batch)
         done, items = done + expanded, items + recorded
@@ -177,15 +278,18 @@ def expand_responses(*, survey: Survey | None = None) -> int:
     return done
 
 
-def request_expansion() -> None:
+def request_expansion() -> bool:
     """Asks for the responses just accepted to be expanded: by the worker, one task per
-    process every EXPAND_EVERY seconds at most, or at once where tasks run at once."""
+    process every EXPAND_EVERY seconds at most, or at once where tasks run at once (then
+    True: they are expanded when this returns)."""
     global _last_enqueued
     from earful.surveys.tasks import expand_answers  # tasks call services, not the reverse
 
-    if not isinstance(expand_answers.get_backend(), ImmediateBackend):
+    at_once = isinstance(expand_answers.get_backend(), ImmediateBackend)
+    if not at_once:
         now = time.monotonic()
         if now - _last_enqueued < EXPAND_EVERY:
-            return
+            return False
         _last_enqueued = now
     expand_answers.enqueue()
+    return at_once

@@ -12,15 +12,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from earful.core.rows import insert_rows, write_lock
 from earful.feedback.models import Channel, FeedbackItem
 from earful.feedback.services import record_feedback
+from earful.surveys import selectors
 from earful.surveys.models import Answer, Question, Response, ResponseUpdate
-from earful.surveys.published import entry_of
+from earful.surveys.published import entry_of, published_entry
 from earful.surveys.services.answering import Submission, refuse_if_invalid
 from earful.surveys.services.building import SurveyInvalid
+from earful.surveys.services.expanding import take_in_pending
 from earful.surveys.services.merging import (
     derive,
     feedback_items,
@@ -159,6 +162,17 @@ def _update(
     if response.expanded_at is not None:
         _rewrite_rows(response, questions, before)
     return Submission(response, created=True)
+
+
+def response_to_update(public_id: str, response_id: str) -> Response:
+    """`selectors.public_response`, for a response that may be only taken in yet (its first
+    answer just accepted, its Response row not written): the survey's answers taken in are
+    stored first. 404 as the selector."""
+    try:
+        return selectors.public_response(public_id, response_id)
+    except Http404:
+        take_in_pending(survey=published_entry(public_id).survey)
+    return selectors.public_response(public_id, response_id)
 
 
 def update_response(

@@ -12,7 +12,7 @@ from django.test import Client
 
 from earful.feedback.models import FeedbackItem
 from earful.surveys import published
-from earful.surveys.models import Answer, Response, ResponseUpdate
+from earful.surveys.models import Answer, Intake, Response, ResponseUpdate
 from earful.surveys.services import (
     close_survey,
     expand_responses,
@@ -26,20 +26,24 @@ from earful.surveys.tests.test_partial_responses import patch, start
 
 
 @pytest.fixture
-def deferred(settings):
-    """Tasks are queued, not run: the window between accepting an answer and expanding it."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-@pytest.fixture
 def survey(alice):
     return make_survey(alice.organization)
 
 
-def test_an_accepted_answer_is_stored_with_its_answers_before_any_answer_row(deferred, survey):
+def test_an_accepted_answer_is_kept_as_one_intake_row_before_any_response_row(deferred, survey):
     stored = answer(survey, {"answers": {"nps": 3, "nps_comment": " Slow delivery "}}, key="k")
     assert stored.status_code == 201
+    kept = Intake.objects.get()
+    assert (kept.survey_id, kept.idempotency_key) == (survey.pk, "k")
+    assert not Response.objects.exists()
+    assert not Answer.objects.exists()
+
+
+def test_an_answer_taken_in_becomes_its_response_row_with_everything_it_decides(deferred, survey):
+    reply = answer(survey, {"answers": {"nps": 3, "nps_comment": " Slow delivery "}}, key="k")
+    assert expanding.take_in_pending() == 1
     response = Response.objects.get()
+    assert str(response.uid) == reply.json()["id"]
     assert response.answers_given == {"nps": 3, "nps_comment": "Slow delivery"}
     assert (response.score, response.tier, response.probe_trigger) == (
         3,
@@ -47,6 +51,7 @@ def test_an_accepted_answer_is_stored_with_its_answers_before_any_answer_row(def
         "low_score",
     )
     assert response.expanded_at is None
+    assert not Intake.objects.exists()
     assert not Answer.objects.exists()
     assert not FeedbackItem.objects.exists()
 
@@ -100,6 +105,7 @@ def test_an_update_after_the_sweep_rewrites_only_the_changed_rows(deferred, surv
 
 def test_the_sweep_writes_the_answers_as_they_are_when_it_writes(deferred, survey):
     rid = start(survey, {"nps": 9}).json()["id"]
+    expanding.take_in_pending()
     listed = expanding._pending(None, 0)
     patch(survey, rid, {"answers": {"nps": 4}}, key="u")
     assert expanding._expand(listed)[0] == 1

@@ -14,6 +14,7 @@ from earful.feedback.models import FeedbackItem
 from earful.feedback.signals import feedback_recorded
 from earful.surveys.models import Answer, Response
 from earful.surveys.services import expand_responses, submit_response
+from earful.surveys.services.expanding import take_in_pending
 from earful.surveys.services.merging import answers_from_given, feedback_items
 from earful.surveys.tests.factories import make_survey
 from earful.surveys.validation import QuestionSpec
@@ -41,11 +42,6 @@ EFFORT_ANSWERS = [
     {"ease": 6, "ease_comment": "Easy, but the app crashed once", "stars": 5},
     {"stars": 2},
 ]
-
-
-@pytest.fixture
-def deferred(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 @pytest.fixture
@@ -91,6 +87,7 @@ def _expected() -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
 
 def test_the_expansion_writes_what_the_answers_make_in_python(deferred, alice, surveys):
     submitted = _submit_all(surveys, alice)
+    assert take_in_pending() == submitted  # Response rows, not expanded
     expected_answers, expected_items = _expected()
 
     assert expand_responses() == submitted

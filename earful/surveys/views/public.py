@@ -124,7 +124,7 @@ def respond(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest, public_id: str, response_id: str) -> HttpResponse:
     """The one follow-up question after a low, middling or hesitant answer; skipping is fine."""
-    response = selectors.public_response(public_id, str(response_id))
+    response = services.response_to_update(public_id, str(response_id))
     survey = response.survey
     page = LocalizedSurvey.of(survey, respondent_language(request, survey, known=False))
     if request.method == "POST" and response.probe_due:
