@@ -403,7 +403,10 @@ def json_row(obj: Model) -> str:
     using = router.db_for_write(model)
     context = _Context(connections[using])
     values = [prepare(obj, context) for prepare in _preparers(model, using)]
-    return json.dumps(values, default=_json_default)
+    try:  # SQLite's values are all JSON's own: the encoder `json.dumps` makes once
+        return json.dumps(values)
+    except TypeError:
+        return json.dumps(values, default=_json_default)
 
 
 def _from_json(field: Field, position: int, source: str, connection: BaseDatabaseWrapper) -> str:

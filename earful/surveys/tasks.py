@@ -10,4 +10,4 @@ from earful.surveys.services import expanding
 @task()
 def expand_answers() -> int:
     """Writes the Answer rows and feedback items of every response accepted but not expanded."""
-    return expanding.expand_responses()
+    return expanding.expand_responses(pause=expanding.PAUSE)

@@ -36,6 +36,7 @@ from earful.surveys.signals import response_submitted
 
 BATCH = 50  # responses per transaction: a few ms of write lock, so answers keep flowing
 EXPAND_EVERY = 1.0  # seconds between two tasks enqueued by one process
+PAUSE = 0.002  # seconds the background sweep leaves the write lock free between two batches
 
 _last_enqueued = -EXPAND_EVERY
 
@@ -254,9 +255,11 @@ def _pending(survey: Survey | None, after: int) -> list[int]:
     return list(pending.order_by("id").values_list("pk", flat=True)[:BATCH])
 
 
-def expand_responses(*, survey: Survey | None = None) -> int:
+def expand_responses(*, survey: Survey | None = None, pause: float = 0.0) -> int:
     """Expands every response not expanded yet (of `survey` only, when given), BATCH per
-    transaction; returns how many. Idempotent, safe to run in many processes at once.
+    transaction; returns how many. Idempotent, safe to run in many processes at once. With
+    `pause` (the background sweep: PAUSE), it leaves the write lock free that many seconds
+    between two batches, for the answers waiting on it.
 
     What follows the writes runs after the last batch, outside SQLite's write lock, which
     answers wait for: the checkpoint of the write-ahead log, and one announcement of the new
@@ -267,11 +270,15 @@ def expand_responses(*, survey: Survey | None = None) -> int:
         taken, recorded = _take_in(batch, expand=True)
         done, items = done + taken, items + recorded
         after = batch[-1]
+        if pause:
+            time.sleep(pause)
     after = 0
     while batch := _pending(survey, after):
         expanded, recorded = _expand(batch)
         done, items = done + expanded, items + recorded
         after = batch[-1]
+        if pause:
+            time.sleep(pause)
     if done:
         checkpoint()
         announce_feedback(items)

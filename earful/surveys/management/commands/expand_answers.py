@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from earful.core.sweep_command import SweepCommand
-from earful.surveys.services.expanding import expand_responses
+from earful.surveys.services.expanding import PAUSE, expand_responses
 
 
 class Command(SweepCommand):
@@ -14,4 +14,4 @@ class Command(SweepCommand):
     )
 
     def sweep_once(self, options: dict[str, Any]) -> str:
-        return f"expanded {expand_responses()} responses"
+        return f"expanded {expand_responses(pause=PAUSE)} responses"
