@@ -7,8 +7,9 @@ never counts an edit or a second twice.
 Creation is the hot path (docs/dev/architecture.md, "Answers: the hot path"): the survey and its
 questions come from the per-process cache of `surveys.published`; everything that follows from
 the answers (score, tier, drop-off position, follow-up question) is computed in memory; then one
-statement stores the response with its answers (`answers_given`) and doubles as the idempotency
-check. Its Answer rows and feedback items are written right after, in batches (`expanding`)."""
+statement keeps the response, answers included (`answers_given`), as its intake row, and doubles
+as the idempotency check. Its Response row, Answer rows and feedback items are written right
+after, in batches (`expanding`)."""
 
 from __future__ import annotations
 

@@ -1,16 +1,18 @@
-"""Expanding accepted responses: writing their Answer rows and feedback items.
+"""Expanding accepted responses: writing their Response rows, Answer rows and feedback items.
 
-A new response is accepted with one statement, the insert of its row, which carries the
-answers in `answers_given` (see `answering`): that row is the durable record, committed before
-the customer hears back. Its Answer rows (what dashboards group by question) and feedback items
+A new response is accepted with one statement (see `answering`): the insert of its intake row
+(`Intake`), which holds the Response row's values, committed before the customer hears back.
+Its Response row, its Answer rows (what dashboards group by question) and its feedback items
 (what enrichment reads) are written afterwards, many responses per transaction, by
-`expand_responses`. The row stays `expanded_at IS NULL` until then, so nothing is lost:
+`expand_responses`, which deletes the intake rows in the same transaction. A response stored
+whole at once (a prize draw, an identity kept apart, an invitation) stays `expanded_at IS NULL`
+until its rows are written. Nothing is lost:
 
 - each process enqueues the `expand_answers` task at most every EXPAND_EVERY seconds while
   answers arrive, and the task expands everything pending (a sweep, not one response);
 - `earful expand-answers` runs the same sweep, once or every N seconds (cron, or a task lost);
-- anything that reads Answer rows of a response first expands what is pending: an update of
-  the response (`update_response`), the dashboards (`expand_responses(survey=...)`).
+- anything that needs a response's rows first writes what is pending: an update or a retry of
+  a response only taken in (`take_in_pending`), the dashboards (`expand_responses(survey=...)`).
 
 Where tasks run at once (tests, `ImmediateBackend`), every accepted response is expanded at
 once: there is no worker whose work could be batched.
