@@ -27,6 +27,11 @@ class FeedbackItem(OrgScoped):
     `analyzed_at` set with a blank `sentiment` means enrichment gave up on the item.
     """
 
+    # Found by organization through the indexes that start with it (the unique source key,
+    # the channel and time, the pending ones): no index of its own, which every item would write.
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, db_index=False
+    )
     channel = models.CharField(max_length=20, choices=Channel.choices)
     source_key = models.CharField(
         max_length=200, help_text="Where it came from, unique per organization (retries upsert)"
