@@ -180,6 +180,18 @@ def _write_rows(using: str, pks: Sequence[int]) -> list[int]:
     return record_feedback_selected(_words_sql(using).format(ids=ids), list(pks), announce=False)
 
 
+def _commit_without_waiting(using: str) -> None:
+    """PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk
+    (`synchronous_commit`), which every answer's commit waits for behind it. Safe for what the
+    expansion writes: a crash can only undo a whole recent transaction, intake rows included,
+    and the next sweep writes it again. SQLite's commits never wait for the disk here
+    (`synchronous=NORMAL` in WAL mode)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _take_in(pks: Sequence[int], *, expand: bool) -> tuple[int, list[int]]:
     """Turns intake rows `pks` into their Response rows and deletes them; with `expand`, also
     writes their Answer rows and feedback items. Returns how many responses were written and
@@ -188,6 +200,7 @@ def _take_in(pks: Sequence[int], *, expand: bool) -> tuple[int, list[int]]:
     returns); a key stored meanwhile is not stored twice."""
     using = router.db_for_write(Response)
     with write_lock(), transaction.atomic(using=using):
+        _commit_without_waiting(using)
         claimed = list(
             Intake.objects.select_for_update(skip_locked=expand)
             .filter(pk__in=pks)
@@ -231,6 +244,7 @@ def _expand(pks: Sequence[int]) -> tuple[int, list[int]]:
     transaction, so an update that committed before is always seen."""
     using = router.db_for_write(Response)
     with write_lock(), transaction.atomic(using=using):
+        _commit_without_waiting(using)
         claimed = list(
             Response.objects.select_for_update(skip_locked=True)
             .filter(pk__in=pks, expanded_at__isnull=True)
