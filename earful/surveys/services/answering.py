@@ -113,7 +113,7 @@ def _not_stored_sql(using: str) -> str:
     return f"NOT EXISTS (SELECT 1 FROM {table} WHERE survey_id = %s AND idempotency_key = %s)"
 
 
-def _take_in(response: Response, where: Condition) -> Response | None:
+def _keep_in_intake(response: Response, where: Condition) -> Response | None:
     """Keeps a new response as its intake row, one narrow row (the answer's durable record,
     the expansion stores its Response row), where the survey is as it was read and its key is
     neither taken in nor stored; None, keeping nothing, otherwise."""
@@ -141,15 +141,16 @@ def _store_new(
     already (a retry, even one running at the same moment: the unique keys decide) or the
     survey changed since it was read (`published.unchanged`).
 
-    Most answers are kept as their intake row (`_take_in`), the Response row written by the
+    Most answers are kept as their intake row (`_keep_in_intake`), the Response row written by the
     expansion. One that needs its Response row at once is stored whole here, in one
     statement: with an identity kept apart or a prize-draw entry (those rows in the same
     transaction), or come through an invitation (marked answered once committed)."""
     survey = response.survey
     unique, where = ("survey", "idempotency_key"), unchanged(survey)
-    if not prize_draw and invitation_id is None and not _keeps_identity(survey, who):
-        return _take_in(response, where)
-    if prize_draw or _keeps_identity(survey, who):
+    with_rows = prize_draw or _keeps_identity(survey, who)  # rows that need the response's id
+    if not with_rows and invitation_id is None:
+        return _keep_in_intake(response, where)
+    if with_rows:
         with write_lock(), transaction.atomic():
             if not insert_rows([response], unique=unique, where=where):
                 return None

@@ -21,11 +21,12 @@ once: there is no worker whose work could be batched.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from functools import cache
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache, partial
 
 from django.db import connections, router, transaction
-from django.db.models import Field, ForeignKey
+from django.db.models import Field, ForeignKey, Manager, QuerySet
 from django.utils import timezone
 from django_tasks.backends.immediate import ImmediateBackend
 
@@ -180,16 +181,21 @@ def _write_rows(using: str, pks: Sequence[int]) -> list[int]:
     return record_feedback_selected(_words_sql(using).format(ids=ids), list(pks), announce=False)
 
 
-def _commit_without_waiting(using: str) -> None:
-    """PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk
+@contextmanager
+def _transaction(using: str) -> Iterator[None]:
+    """One batch's transaction, after SQLite's write lock (`core.rows.write_lock`).
+
+    On PostgreSQL its commit does not wait for its WAL to reach the disk
     (`synchronous_commit`), which every answer's commit waits for behind it. Safe for what the
     expansion writes: a crash can only undo a whole recent transaction, intake rows included,
     and the next sweep writes it again. SQLite's commits never wait for the disk here
     (`synchronous=NORMAL` in WAL mode)."""
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    with write_lock(using), transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
 def _take_in(pks: Sequence[int], *, expand: bool) -> tuple[int, list[int]]:
@@ -199,8 +205,7 @@ def _take_in(pks: Sequence[int], *, expand: bool) -> tuple[int, list[int]]:
     in are left to the sweep, waited for by a reader (it needs them written when this
     returns); a key stored meanwhile is not stored twice."""
     using = router.db_for_write(Response)
-    with write_lock(), transaction.atomic(using=using):
-        _commit_without_waiting(using)
+    with _transaction(using):
         claimed = list(
             Intake.objects.select_for_update(skip_locked=expand)
             .filter(pk__in=pks)
@@ -223,11 +228,7 @@ def take_in_pending(*, survey: Survey | None = None) -> int:
     """Writes the Response rows of every answer taken in (of `survey` only, when given), not
     expanded: for a reader that needs the row now (an update, a retry); the sweep expands
     them. Returns how many."""
-    done = after = 0
-    while batch := _pending_intake(survey, after):
-        done += _take_in(batch, expand=False)[0]
-        after = batch[-1]
-    return done
+    return sum(_take_in(batch, expand=False)[0] for batch in _batches(Intake.objects, survey))
 
 
 def _announce_responses(pks: Sequence[int]) -> None:
@@ -243,8 +244,7 @@ def _expand(pks: Sequence[int]) -> tuple[int, list[int]]:
     one that another expander did meanwhile is left out. Their answers are read inside the
     transaction, so an update that committed before is always seen."""
     using = router.db_for_write(Response)
-    with write_lock(), transaction.atomic(using=using):
-        _commit_without_waiting(using)
+    with _transaction(using):
         claimed = list(
             Response.objects.select_for_update(skip_locked=True)
             .filter(pk__in=pks, expanded_at__isnull=True)
@@ -257,18 +257,16 @@ def _expand(pks: Sequence[int]) -> tuple[int, list[int]]:
     return len(claimed), items
 
 
-def _pending_intake(survey: Survey | None, after: int) -> list[int]:
-    pending = Intake.objects.filter(pk__gt=after)
+def _batches(pending: Manager | QuerySet, survey: Survey | None) -> Iterator[list[int]]:
+    """The ids of `pending` rows (of `survey` only, when given), BATCH at a time, in order."""
     if survey is not None:
         pending = pending.filter(survey=survey)
-    return list(pending.order_by("id").values_list("pk", flat=True)[:BATCH])
-
-
-def _pending(survey: Survey | None, after: int) -> list[int]:
-    pending = Response.objects.filter(expanded_at__isnull=True, pk__gt=after)
-    if survey is not None:
-        pending = pending.filter(survey=survey)
-    return list(pending.order_by("id").values_list("pk", flat=True)[:BATCH])
+    after = 0
+    while batch := list(
+        pending.filter(pk__gt=after).order_by("id").values_list("pk", flat=True)[:BATCH]
+    ):
+        yield batch
+        after = batch[-1]
 
 
 def expand_responses(*, survey: Survey | None = None, pause: float = 0.0) -> int:
@@ -280,21 +278,18 @@ def expand_responses(*, survey: Survey | None = None, pause: float = 0.0) -> int
     What follows the writes runs after the last batch, outside SQLite's write lock, which
     answers wait for: the checkpoint of the write-ahead log, and one announcement of the new
     feedback items (so enrichment and alerts get a task per sweep, not per batch)."""
-    done = after = 0
+    done = 0
     items: list[int] = []
-    while batch := _pending_intake(survey, after):
-        taken, recorded = _take_in(batch, expand=True)
-        done, items = done + taken, items + recorded
-        after = batch[-1]
-        if pause:
-            time.sleep(pause)
-    after = 0
-    while batch := _pending(survey, after):
-        expanded, recorded = _expand(batch)
-        done, items = done + expanded, items + recorded
-        after = batch[-1]
-        if pause:
-            time.sleep(pause)
+    steps = (  # answers taken in, then responses stored whole at once
+        (Intake.objects, partial(_take_in, expand=True)),
+        (Response.objects.filter(expanded_at__isnull=True), _expand),
+    )
+    for pending, write in steps:
+        for batch in _batches(pending, survey):
+            written, recorded = write(batch)
+            done, items = done + written, items + recorded
+            if pause:
+                time.sleep(pause)
     if done:
         checkpoint()
         announce_feedback(items)
