@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 
 from django.db import models
 from django.utils import timezone
 
+from earful.core.ids import time_ordered_uuid
 from earful.core.models import OrgScoped, RowIdField, TimeStamped
 from earful.surveys.probing import probe_question
 from earful.surveys.scoring import SCORE_TYPES, QuestionType, Tier
@@ -133,7 +133,7 @@ class Response(OrgScoped):
     # looks responses up by `created_at` (`submitted_at` is the answer's time), and the index on
     # the customer leaves out anonymous responses.
     created_at = models.DateTimeField(auto_now_add=True)
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uid = models.UUIDField(default=time_ordered_uuid, unique=True, editable=False)
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="responses", db_index=False
     )

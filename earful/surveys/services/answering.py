@@ -13,7 +13,6 @@ after, in batches (`expanding`)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from typing import Any
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from earful.core.ids import time_ordered_uuid
 from earful.core.rows import Condition, build, insert_rows, json_row, write_lock
 from earful.customers.models import Customer
 from earful.customers.selectors import customer_by_external_id
@@ -270,7 +270,7 @@ def submit_response(
     moment = submitted_at or timezone.now()
     fields = {"channel": channel, "submitted_at": moment, "timings": dict(timings or {})}
     fields |= {"finished_at": moment if finished else None}
-    key = key.strip()[:200] or uuid.uuid4().hex
+    key = key.strip()[:200] or time_ordered_uuid().hex
     given = _Answering(
         answers,
         key,

@@ -21,7 +21,7 @@ once: there is no worker whose work could be batched.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache, partial
 
@@ -198,19 +198,34 @@ def _transaction(using: str) -> Iterator[None]:
         yield
 
 
+def _claim(using: str, pks: Sequence[int], *, skip_locked: bool) -> list[int]:
+    """The intake rows among `pks` this transaction may take in. On SQLite, all: its write
+    transaction excludes every other writer, and a row gone meanwhile is simply not found by
+    the insert. Elsewhere, those still there, locked (skipping the ones another expansion
+    holds, with `skip_locked`; waiting for them otherwise)."""
+    if connections[using].vendor == "sqlite":
+        return list(pks)
+    ids = ", ".join(["%s"] * len(pks))
+    skip = " SKIP LOCKED" if skip_locked else ""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f'SELECT "id" FROM {_tables(using)["intake"]} WHERE "id" IN ({ids}) '
+            f'ORDER BY "id" FOR UPDATE{skip}',
+            list(pks),
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _take_in(pks: Sequence[int], *, expand: bool) -> tuple[int, list[int]]:
     """Turns intake rows `pks` into their Response rows and deletes them; with `expand`, also
     writes their Answer rows and feedback items. Returns how many responses were written and
     the ids of their feedback items (announced by the caller). Rows another process is taking
     in are left to the sweep, waited for by a reader (it needs them written when this
-    returns); a key stored meanwhile is not stored twice."""
+    returns); a key stored meanwhile is not stored twice. The responses are announced once
+    committed, after the write lock is let go (answers wait for it)."""
     using = router.db_for_write(Response)
     with _transaction(using):
-        claimed = list(
-            Intake.objects.select_for_update(skip_locked=expand)
-            .filter(pk__in=pks)
-            .values_list("pk", flat=True)
-        )
+        claimed = _claim(using, pks, skip_locked=expand)
         if not claimed:
             return 0, []
         ids = ", ".join(["%s"] * len(claimed))
@@ -218,10 +233,18 @@ def _take_in(pks: Sequence[int], *, expand: bool) -> tuple[int, list[int]]:
         with connections[using].cursor() as cursor:
             cursor.execute(_take_in_sql(using).format(ids=ids), [expanded_at, *claimed])
             written = [row[0] for row in cursor.fetchall()]
-        Intake.objects.filter(pk__in=claimed).delete()
+            cursor.execute(f'DELETE FROM {_tables(using)["intake"]} WHERE "id" IN ({ids})', claimed)
         items = _write_rows(using, written) if expand and written else []
-        transaction.on_commit(lambda: _announce_responses(written), using=using)
+    _once_committed(using, partial(_announce_responses, written))
     return len(written), items
+
+
+def _once_committed(using: str, callback: Callable[[], None]) -> None:
+    """Runs `callback` now, or when the transaction this runs in commits."""
+    if connections[using].in_atomic_block:
+        transaction.on_commit(callback, using=using)
+    else:
+        callback()
 
 
 def take_in_pending(*, survey: Survey | None = None) -> int:

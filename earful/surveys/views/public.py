@@ -3,7 +3,6 @@ and the thank-you page. Each renders in the respondent's language (see `language
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from earful.core.ids import time_ordered_uuid
 from earful.customers.selectors import customer_by_external_id
 from earful.surveys import selectors, services
 from earful.surveys.forms import HONEYPOT, answers_from_form, form_errors
@@ -95,7 +95,7 @@ def respond(request: HttpRequest, public_id: str) -> HttpResponse:
     survey = selectors.public_survey(public_id)
     page = LocalizedSurvey.of(survey, respondent_language(request, survey))
     if request.method == "GET":
-        return _form(request, page, key=uuid.uuid4().hex, errors={})
+        return _form(request, page, key=time_ordered_uuid().hex, errors={})
     if request.POST.get(HONEYPOT):  # a bot filled the hidden field: thank it, store nothing
         return _next_page("thanks", page)
     key = request.POST.get("idempotency_key", "")
@@ -131,14 +131,18 @@ def follow_up(request: HttpRequest, public_id: str, response_id: str) -> HttpRes
         words = request.POST.get("probe", "")[:MAX_TEXT]
         services.update_response(
             response=response,
-            key=request.POST.get("idempotency_key", "") or uuid.uuid4().hex,
+            key=request.POST.get("idempotency_key", "") or time_ordered_uuid().hex,
             answers={PROBE_KEY: words},
         )
     if request.method == "POST" or not response.probe_due:
         return _next_page("thanks", page)
     with translation.override(page.language):
         question = page.probe_question(response.probe_trigger)
-    context = {"question": question, "key": uuid.uuid4().hex, "skip_url": _url("thanks", page)}
+    context = {
+        "question": question,
+        "key": time_ordered_uuid().hex,
+        "skip_url": _url("thanks", page),
+    }
     return _render(request, "surveys/follow_up.html", page, context)
 
 

@@ -22,8 +22,10 @@
     try { localStorage.setItem(QUEUE, JSON.stringify(items)); } catch (e) { /* private mode */ }
   }
   function newKey() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    return String(Date.now()) + "-" + Math.random().toString(36).slice(2);
+    // The time first: keys made one after another sort together in the server's indexes.
+    var time = Date.now().toString(36);
+    if (window.crypto && crypto.randomUUID) { return time + "-" + crypto.randomUUID(); }
+    return time + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
   }
 
   var flushing = false;
