@@ -23,7 +23,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 
 from earful.core.ids import time_ordered_uuid
-from earful.core.rows import Condition, build, insert_rows, json_row, write_lock
+from earful.core.rows import Condition, build, insert_rows, insert_values, json_row, write_lock
 from earful.customers.models import Customer
 from earful.customers.selectors import customer_by_external_id
 from earful.surveys.models import Intake, PrizeDrawEntry, Response, ResponseIdentity, Survey
@@ -118,15 +118,10 @@ def _keep_in_intake(response: Response, where: Condition) -> Response | None:
     the expansion stores its Response row), where the survey is as it was read and its key is
     neither taken in nor stored; None, keeping nothing, otherwise."""
     using = router.db_for_write(Intake)
-    row = build(
-        Intake,
-        survey=response.survey,
-        idempotency_key=response.idempotency_key,
-        row=json_row(response),
-    )
     key = [response.survey_id, response.idempotency_key]
     where = (f"{where[0]} AND {_not_stored_sql(using)}", where[1] + key)
-    if not insert_rows([row], unique=("survey", "idempotency_key"), where=where):
+    row = [*key, json_row(response)]  # Intake's columns: survey, idempotency_key, row
+    if not insert_values(Intake, row, unique=("survey", "idempotency_key"), where=where):
         return None
     if not request_expansion():
         return response

@@ -9,6 +9,7 @@ import json
 import pytest
 from django.test import Client
 
+from earful.core.rows import _fields
 from earful.customers.tests.factories import CustomerFactory
 from earful.surveys.models import Answer, Intake, PrizeDrawEntry, Response
 from earful.surveys.services import expand_responses, submit_response
@@ -146,3 +147,8 @@ def test_an_update_of_an_answer_taken_in_applies_to_its_stored_row(deferred, sur
     assert updated.status_code == 200
     assert json.loads(updated.content)["finished"] is True
     assert Response.objects.get().answers_given == {"nps": 9, "ease": 2}
+
+
+def test_the_intake_row_is_written_in_the_column_order_the_answer_endpoint_gives() -> None:
+    # answering._keep_in_intake passes (survey, idempotency_key, row) to insert_values
+    assert [f.attname for f in _fields(Intake)] == ["survey_id", "idempotency_key", "row"]
