@@ -42,7 +42,7 @@ from earful.surveys.signals import response_submitted
 # fewer of them, answers wait less on the write lock overall (bench/answer_endpoint.py).
 BATCH = 500
 EXPAND_EVERY = 1.0  # seconds between two tasks enqueued by one process
-PAUSE = 0.002  # seconds the background sweep leaves the write lock free between two batches
+PAUSE = 0.005  # seconds the background sweep leaves the write lock free between two batches
 
 _last_enqueued = -EXPAND_EVERY
 
