@@ -52,10 +52,23 @@ def _response_body(submission: services.Submission) -> dict[str, Any]:
 _encoder = DjangoJSONEncoder()
 
 
+_last_time: tuple[datetime | None, str] = (None, "")
+
+
 def _time(moment: datetime | None) -> str | None:
     """A time as ninja's renderer writes it (DjangoJSONEncoder), ahead of the encoding: the
-    body then holds plain JSON types only, which `json.dumps` encodes in C."""
-    return None if moment is None else _encoder.default(moment)
+    body then holds plain JSON types only, which `json.dumps` encodes in C. A response is
+    submitted and finished at one moment: the last text is kept (the same object, the same
+    text: datetimes are immutable)."""
+    global _last_time
+    if moment is None:
+        return None
+    last = _last_time  # one read: another thread may replace it meanwhile
+    if last[0] is moment:
+        return last[1]
+    text = _encoder.default(moment)
+    _last_time = (moment, text)
+    return text
 
 
 def submit(public_id: str, payload: ResponseIn, key: str) -> tuple[int, dict[str, Any]]:
@@ -107,10 +120,11 @@ def _reply(status: int, data: Any) -> HttpResponse:
         content = json.dumps(data)  # is its C encoder, made once; the same text as ninja's
     except TypeError:
         content = json.dumps(data, cls=DjangoJSONEncoder)  # as ninja's renderer
-    reply = HttpResponse(content, status=status, content_type="application/json; charset=utf-8")
+    body = content.encode()
+    reply = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
     # Set here: CommonMiddleware, which sets it on other replies, is skipped on this path, and
     # without it the server sends the reply in chunks.
-    reply["Content-Length"] = str(len(reply.content))
+    reply["Content-Length"] = str(len(body))
     return reply
 
 

@@ -32,6 +32,7 @@ class Entry:
     survey: Survey  # shared by the requests of this process: read, never changed
     questions: tuple[Question, ...]
     specs: tuple[QuestionSpec, ...]
+    keys: frozenset[str]  # the questions' keys
 
 
 _by_public_id: dict[str, Entry] = {}
@@ -46,7 +47,8 @@ def _spec(question: Question) -> QuestionSpec:
 
 def _remember(survey: Survey) -> Entry:
     questions = tuple(Question.objects.filter(survey_id=survey.pk).order_by("position", "id"))
-    entry = Entry(survey, questions, tuple(_spec(q) for q in questions))
+    specs = tuple(_spec(q) for q in questions)
+    entry = Entry(survey, questions, specs, frozenset(q.key for q in questions))
     if len(_by_pk) >= MAX_ENTRIES:
         forget_all()
     forget(survey)

@@ -199,7 +199,7 @@ def _new_response_errors(
         return [("survey", NOT_ACCEPTING)]
     entry = entry_of(survey)
     return check_answers(entry.specs, answers, finished=finished) + check_timings(
-        {q.key for q in entry.questions}, timings
+        entry.keys, timings
     )
 
 

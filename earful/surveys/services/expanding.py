@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache, partial
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import Field, ForeignKey, Manager, QuerySet
 from django.utils import timezone
@@ -327,13 +328,28 @@ def request_expansion() -> bool:
     process every EXPAND_EVERY seconds at most, or at once where tasks run at once (then
     True: they are expanded when this returns)."""
     global _last_enqueued
-    from earful.surveys.tasks import expand_answers  # tasks call services, not the reverse
-
-    at_once = isinstance(expand_answers.get_backend(), ImmediateBackend)
+    at_once = _tasks_run_at_once()
     if not at_once:
         now = time.monotonic()
         if now - _last_enqueued < EXPAND_EVERY:
             return False
         _last_enqueued = now
+    from earful.surveys.tasks import expand_answers  # tasks call services, not the reverse
+
     expand_answers.enqueue()
     return at_once
+
+
+_at_once: tuple[object, bool] = (None, False)  # (settings.TASKS, whether tasks run at once)
+
+
+def _tasks_run_at_once() -> bool:
+    """Whether the task backend runs tasks at once; asked of it once per TASKS setting (a
+    test that changes the setting gets a new dict), not on every answer."""
+    global _at_once
+    tasks = settings.TASKS
+    if _at_once[0] is not tasks:
+        from earful.surveys.tasks import expand_answers
+
+        _at_once = (tasks, isinstance(expand_answers.get_backend(), ImmediateBackend))
+    return _at_once[1]

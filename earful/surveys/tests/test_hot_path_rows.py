@@ -8,10 +8,11 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.db.models import Model
+from django.db.models import JSONField, Model
 
-from earful.core.rows import _adapter, build
+from earful.core.rows import _adapter, _Context, _preparers, _row_values, build
 from earful.feedback.models import Channel, FeedbackItem
 from earful.surveys.models import Answer, Response
 from earful.surveys.tests.factories import make_survey
@@ -65,6 +66,11 @@ def test_build_takes_a_related_object_or_its_id(survey):
     assert by_object.question is question
 
 
+def test_build_refuses_a_foreign_key_given_twice(survey):
+    with pytest.raises(TypeError, match="both survey and survey_id"):
+        build(Response, survey=survey, survey_id=survey.pk)
+
+
 def test_build_refuses_a_field_the_model_does_not_have():
     with pytest.raises(TypeError, match="FeedbackItem has no field colour"):
         build(FeedbackItem, channel=Channel.SURVEY, colour="red")
@@ -78,7 +84,12 @@ VALUES = {
         datetime(2026, 3, 29, 1, 30, tzinfo=timezone(timedelta(hours=5))),  # not UTC
     ],
     "uid": [uuid.UUID("12345678-1234-5678-1234-567812345678"), None],
-    "timings": [{"nps": 3200, "ease": 1}, [], {"é": "ü"}, None],
+    "timings": [
+        {"nps": 3200, "ease": 1},
+        [],
+        {"é": "ü"},
+        None,
+    ],
 }
 
 
@@ -94,3 +105,51 @@ def test_fast_conversions_give_what_django_gives(name, value):
     if hasattr(django, "obj"):  # PostgreSQL's JSON adapter wraps the value
         fast, django = fast.obj, django.obj
     assert fast == django
+
+
+@pytest.mark.django_db
+def test_a_json_value_only_the_fields_encoder_knows_is_converted_as_django_does():
+    field = JSONField(encoder=DjangoJSONEncoder)
+    value = {"at": datetime(2026, 11, 23, 9, 0, tzinfo=UTC), "n": 1}
+    adapt = _adapter(field, connection.vendor, connection.features.has_native_uuid_field)
+    fast, django = adapt(value, connection), field.get_db_prep_save(value, connection)
+    if hasattr(django, "obj"):
+        fast, django = fast.obj, django.obj
+    assert fast == django
+
+
+def _plain(values: list[object]) -> list[object]:
+    return [getattr(v, "obj", v) for v in values]  # PostgreSQL's JSON adapter wraps the value
+
+
+def _values_both_ways(instance: Model) -> tuple[list[object], list[object]]:
+    context = _Context(connection)
+    at_once = _row_values(instance, "default", context)
+    by_field = [prepare(instance, context) for prepare in _preparers(type(instance), "default")]
+    return _plain(at_once), _plain(by_field)
+
+
+@pytest.mark.django_db
+def test_the_row_values_read_at_once_are_the_values_each_field_prepares(survey):
+    moment = datetime(2026, 11, 23, 9, 0, 0, 123456, tzinfo=UTC)
+    response = build(
+        Response,
+        survey=survey,
+        organization_id=survey.organization_id,
+        submitted_at=moment,
+        finished_at=moment,
+        timings={"nps": 1200},
+        answers_given={"nps": 9, "nps_comment": "Quick"},
+    )
+    at_once, by_field = _values_both_ways(response)
+    assert at_once == by_field
+
+
+@pytest.mark.django_db
+def test_the_row_values_of_an_instance_with_a_deferred_field_are_read_through_the_fields(survey):
+    stored = Response.objects.create(
+        survey=survey, organization_id=survey.organization_id, idempotency_key="k"
+    )
+    loaded = Response.objects.only("id", "survey_id", "organization_id").get(pk=stored.pk)
+    at_once, by_field = _values_both_ways(loaded)
+    assert at_once == by_field
