@@ -544,7 +544,9 @@ def _outcome(cursor: Any, statement: _Statement, rows: int) -> tuple[int, Any]:
         found = cursor.fetchone()
         return (1, found[0]) if found else (0, None)
     written = cursor.rowcount
-    return written, (cursor.lastrowid if rows == 1 and written == 1 else None)
+    if rows == 1 and written == 1:  # the driver's last id, where it has one (not psycopg)
+        return written, getattr(cursor, "lastrowid", None)
+    return written, None
 
 
 # A row kept as JSON, written as its model's row later --------------------------------------
