@@ -42,7 +42,7 @@ from django.db.models import (
 )
 from django.db.models.base import ModelState
 from django.db.models.query_utils import DeferredAttribute
-from django.db.models.signals import post_init, pre_init
+from django.db.models.signals import post_init, post_save, pre_init, pre_save
 
 Condition = tuple[str, list[Any]]  # SQL with %s placeholders, and its parameters
 M = TypeVar("M", bound=Model)
@@ -547,6 +547,102 @@ def _outcome(cursor: Any, statement: _Statement, rows: int) -> tuple[int, Any]:
     if rows == 1 and written == 1:  # the driver's last id, where it has one (not psycopg)
         return written, getattr(cursor, "lastrowid", None)
     return written, None
+
+
+# Reading rows with SQL built once per process ---------------------------------------------
+# The update of an answer (the survey form sends one per question) reads its response by
+# public id, then again locked: the ORM compiled each of those selects (every column, its
+# converters) on every call, several times what SQLite takes to find the row.
+
+
+@dataclass(frozen=True)
+class _Select:
+    sql: str  # SELECT every concrete column FROM the table WHERE ..., with %s placeholders
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]  # (at, them, col)
+
+
+@cache
+def _select(model: type[Model], where: str, lock: bool, using: str) -> _Select:
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    fields = model._meta.concrete_fields
+    columns = ", ".join(f"{quote(table)}.{quote(f.column)}" for f in fields)
+    sql = f"SELECT {columns} FROM {quote(table)} WHERE {where}"
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    converters = []
+    for at, field in enumerate(fields):
+        col = field.get_col(table)
+        # As the ORM's compiler takes them: the backend's, then the field's.
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            converters.append((at, tuple(found), col))
+    return _Select(sql, tuple(converters))
+
+
+def select_rows(
+    model: type[M], where: str, params: Sequence[Any], *, lock: bool = False
+) -> list[M]:
+    """The rows of `model` where `where` holds (SQL of its columns, %s placeholders, values as
+    the database takes them), loaded as the ORM loads them (`Model.from_db`, every field's
+    converters); `lock`: locked for the transaction (FOR UPDATE where the database has it).
+    A test holds them equal to the ORM's."""
+    using = router.db_for_write(model) if lock else router.db_for_read(model)
+    select = _select(model, where, lock, using)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(select.sql, list(params))
+        rows = cursor.fetchall()
+    names = [f.attname for f in model._meta.concrete_fields]
+    loaded = []
+    for row in rows:
+        values = list(row)
+        for at, converters, col in select.converters:
+            value = values[at]
+            for convert in converters:
+                value = convert(value, col, connection)
+            values[at] = value
+        loaded.append(model.from_db(using, names, values))
+    return loaded
+
+
+def _update_preparer(field: Field, vendor: str, native_uuid: bool) -> Prepare:
+    """As `_preparer`, for an UPDATE: a field stamped when added only keeps its value."""
+    if isinstance(field, DateTimeField) and field.auto_now_add and not field.auto_now:
+        adapt = _adapter(field, vendor, native_uuid)
+        return lambda obj, context: adapt(getattr(obj, field.attname), context.connection)
+    return _preparer(field, vendor, native_uuid)
+
+
+@cache
+def _update(model: type[Model], using: str) -> tuple[str, tuple[Prepare, ...]]:
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    vendor, native_uuid = connection.vendor, connection.features.has_native_uuid_field
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk]
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    table = quote(model._meta.db_table)
+    sql = f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s"  # type: ignore[union-attr]
+    return sql, tuple(_update_preparer(f, vendor, native_uuid) for f in fields)
+
+
+def update_row(obj: Model) -> int:
+    """`obj.save()` of a stored row, every column written (`auto_now` stamps included), in SQL
+    built once, where nobody listens to the model's `pre_save`/`post_save` (else through
+    `save()`). Returns how many rows it wrote (0: the row is gone)."""
+    model = type(obj)
+    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+        obj.save()  # someone listens: the ORM's own save, signals and all
+        return 1
+    using = obj._state.db or router.db_for_write(model)
+    sql, preparers = _update(model, using)
+    context = _Context(connections[using])
+    params = [prepare(obj, context) for prepare in preparers]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])
+        return cursor.rowcount
 
 
 # A row kept as JSON, written as its model's row later --------------------------------------

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import connections, router
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from earful.accounts.models import Member, Organization
+from earful.core.rows import select_rows
 from earful.core.signing import unsign_respondent_ref
 from earful.customers.models import Customer
 from earful.customers.selectors import customer_by_id
@@ -46,21 +49,34 @@ def public_survey(public_id: str) -> Survey:
 def public_response(public_id: str, response_id: str) -> Response:
     """A response to a published survey by its public UUID; anything else is 404.
 
-    The survey comes from the answer path's cache (`published`), not from a join: the ORM
-    compiles every selected column on every call, and this runs on each update. The status is
-    still checked in the query, so a survey closed since it was cached answers 404 as before."""
+    The survey comes from the answer path's cache (`published`), not from a join, and the
+    select is SQL built once (`core.rows.select_rows`): the ORM compiled every selected column
+    on every call, and this runs on each update. The status is still checked in the query, so
+    a survey closed since it was cached answers 404 as before."""
     try:
         uid = uuid.UUID(response_id)
     except ValueError as exc:
         raise Http404 from exc
     survey = published_entry(public_id).survey
-    response = Response.objects.filter(
-        uid=uid, survey_id=survey.pk, survey__status=SurveyStatus.PUBLISHED
-    ).first()
-    if response is None:
+    found = select_rows(
+        Response, _PUBLIC_RESPONSE, [_uid_value(uid), survey.pk, survey.pk, SurveyStatus.PUBLISHED]
+    )
+    if not found:
         raise Http404
-    response.survey = survey
-    return response
+    found[0].survey = survey
+    return found[0]
+
+
+# The condition of `public_response`, as SQL built once (`core.rows.select_rows`).
+_PUBLIC_RESPONSE = (
+    '"uid" = %s AND "survey_id" = %s AND EXISTS '
+    f'(SELECT 1 FROM "{Survey._meta.db_table}" WHERE "id" = %s AND "status" = %s)'
+)
+
+
+def _uid_value(uid: uuid.UUID) -> Any:
+    connection = connections[router.db_for_read(Response)]
+    return Response._meta.get_field("uid").get_db_prep_value(uid, connection)
 
 
 @dataclass(frozen=True)

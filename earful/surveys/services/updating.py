@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from earful.core.rows import insert_rows, write_lock
+from earful.core.rows import insert_rows, select_rows, update_row, write_lock
 from earful.feedback.models import Channel, FeedbackItem
 from earful.feedback.services import record_feedback
 from earful.surveys import selectors
@@ -138,7 +138,10 @@ def _update(
     timings: Mapping[str, int],
     finished: bool,
 ) -> Submission:
-    response = Response.objects.select_for_update().get(pk=given.pk)  # read again, locked
+    found = select_rows(Response, '"id" = %s', [given.pk], lock=True)  # read again, locked
+    if not found:
+        raise Response.DoesNotExist
+    response = found[0]
     response.survey = given.survey  # as the caller read it (the survey's row never locks here)
     if not insert_rows([ResponseUpdate(response=response, key=key)], unique=("response", "key")):
         return Submission(response, created=False)  # applied before (rolled back if refused)
@@ -158,7 +161,7 @@ def _update(
     if finish:
         response.finished_at = timezone.now()
     derive(response, response.survey, questions, response.answers_given)
-    response.save()
+    update_row(response)  # as save(), in SQL built once (no receiver of save's signals)
     if response.expanded_at is not None:
         _rewrite_rows(response, questions, before)
     return Submission(response, created=True)

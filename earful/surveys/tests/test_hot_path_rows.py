@@ -9,10 +9,19 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import JSONField, Model
+from django.db.models.signals import post_save
 
-from earful.core.rows import _adapter, _Context, _preparers, _row_values, build
+from earful.core.rows import (
+    _adapter,
+    _Context,
+    _preparers,
+    _row_values,
+    build,
+    select_rows,
+    update_row,
+)
 from earful.feedback.models import Channel, FeedbackItem
 from earful.surveys.models import Answer, Response
 from earful.surveys.tests.factories import make_survey
@@ -153,3 +162,65 @@ def test_the_row_values_of_an_instance_with_a_deferred_field_are_read_through_th
     loaded = Response.objects.only("id", "survey_id", "organization_id").get(pk=stored.pk)
     at_once, by_field = _values_both_ways(loaded)
     assert at_once == by_field
+
+
+def _stored_response(survey) -> Response:
+    return Response.objects.create(
+        survey=survey,
+        organization_id=survey.organization_id,
+        idempotency_key="k",
+        submitted_at=datetime(2026, 11, 23, 9, 0, 0, 123456, tzinfo=UTC),
+        timings={"nps": 1200},
+        answers_given={"nps": 9, "nps_comment": "Quick"},
+        score=9,
+    )
+
+
+@pytest.mark.django_db
+def test_rows_selected_in_sql_load_as_the_orm_loads_them(survey):
+    stored = _stored_response(survey)
+    selected = select_rows(Response, '"id" = %s', [stored.pk])
+    assert len(selected) == 1
+    assert _columns(selected[0]) == _columns(Response.objects.get(pk=stored.pk))
+    assert not selected[0]._state.adding
+    assert selected[0]._state.db == "default"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_selected_to_lock_is_read_inside_the_transaction(survey):
+    stored = _stored_response(survey)
+    with transaction.atomic():
+        (locked,) = select_rows(Response, '"id" = %s', [stored.pk], lock=True)
+    assert locked.uid == stored.uid
+    assert select_rows(Response, '"id" = %s', [0], lock=False) == []
+
+
+@pytest.mark.django_db
+def test_an_updated_row_is_stored_as_save_would_store_it(survey):
+    stored = _stored_response(survey)
+    created, updated = stored.created_at, stored.updated_at
+    stored.answers_given = {"nps": 3}
+    stored.edits, stored.tier = 1, "dissatisfied"
+    assert update_row(stored) == 1
+    reloaded = Response.objects.get(pk=stored.pk)
+    assert reloaded.answers_given == {"nps": 3}
+    assert (reloaded.edits, reloaded.tier) == (1, "dissatisfied")
+    assert reloaded.created_at == created  # stamped when added only
+    assert reloaded.updated_at > updated  # stamped at every save
+    assert _columns(reloaded) == _columns(stored)
+
+
+@pytest.mark.django_db
+def test_an_update_goes_through_save_when_someone_listens_to_it(survey):
+    heard = []
+
+    def listener(sender, instance, **kwargs):
+        heard.append(instance.pk)
+
+    stored = _stored_response(survey)
+    post_save.connect(listener, sender=Response)
+    try:
+        update_row(stored)
+    finally:
+        post_save.disconnect(listener, sender=Response)
+    assert heard == [stored.pk]
