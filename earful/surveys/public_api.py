@@ -98,10 +98,10 @@ def submit(public_id: str, payload: ResponseIn, key: str) -> tuple[int, dict[str
 def update(
     public_id: str, response_id: str, payload: ResponsePatch, key: str
 ) -> tuple[int, dict[str, Any]]:
-    response = services.response_to_update(public_id, response_id)
     try:
-        submission = services.update_response(
-            response=response,
+        submission = services.update_public_response(
+            public_id=public_id,
+            response_id=response_id,
             key=key,
             answers=payload.answers,
             timings=payload.timings,

@@ -46,21 +46,21 @@ def public_survey(public_id: str) -> Survey:
     )
 
 
-def public_response(public_id: str, response_id: str) -> Response:
+def public_response(public_id: str, response_id: str, *, lock: bool = False) -> Response:
     """A response to a published survey by its public UUID; anything else is 404.
 
     The survey comes from the answer path's cache (`published`), not from a join, and the
     select is SQL built once (`core.rows.select_rows`): the ORM compiled every selected column
     on every call, and this runs on each update. The status is still checked in the query, so
-    a survey closed since it was cached answers 404 as before."""
+    a survey closed since it was cached answers 404 as before. `lock`: locked for the
+    transaction the caller runs it in."""
     try:
         uid = uuid.UUID(response_id)
     except ValueError as exc:
         raise Http404 from exc
     survey = published_entry(public_id).survey
-    found = select_rows(
-        Response, _PUBLIC_RESPONSE, [_uid_value(uid), survey.pk, survey.pk, SurveyStatus.PUBLISHED]
-    )
+    params = [_uid_value(uid), survey.pk, survey.pk, SurveyStatus.PUBLISHED]
+    found = select_rows(Response, _PUBLIC_RESPONSE, params, lock=lock)
     if not found:
         raise Http404
     found[0].survey = survey

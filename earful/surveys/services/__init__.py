@@ -15,7 +15,11 @@ from earful.surveys.services.building import (
     update_survey,
 )
 from earful.surveys.services.expanding import expand_responses
-from earful.surveys.services.updating import response_to_update, update_response
+from earful.surveys.services.updating import (
+    response_to_update,
+    update_public_response,
+    update_response,
+)
 
 __all__ = [
     "NOT_ACCEPTING",
@@ -32,6 +36,7 @@ __all__ = [
     "spec_of",
     "submit_response",
     "translate_survey",
+    "update_public_response",
     "update_response",
     "update_survey",
 ]

@@ -192,11 +192,14 @@ def _transaction(using: str) -> Iterator[None]:
     On PostgreSQL its commit does not wait for its WAL to reach the disk
     (`synchronous_commit`), which every answer's commit waits for behind it. Safe for what the
     expansion writes: a crash can only undo a whole recent transaction, intake rows included,
-    and the next sweep writes it again. SQLite's commits never wait for the disk here
-    (`synchronous=NORMAL` in WAL mode)."""
+    and the next sweep writes it again. Only its own transaction: one it runs inside (an
+    update taking in its response) keeps waiting for the disk, as that update's caller was
+    promised. SQLite's commits never wait for the disk here (`synchronous=NORMAL` in WAL
+    mode)."""
     connection = connections[using]
+    own = not connection.in_atomic_block
     with write_lock(using), transaction.atomic(using=using):
-        if connection.vendor == "postgresql":
+        if own and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         yield

@@ -137,12 +137,10 @@ def _update(
     answers: dict[str, Any],
     timings: Mapping[str, int],
     finished: bool,
+    *,
+    locked: bool = False,
 ) -> Submission:
-    found = select_rows(Response, '"id" = %s', [given.pk], lock=True)  # read again, locked
-    if not found:
-        raise Response.DoesNotExist
-    response = found[0]
-    response.survey = given.survey  # as the caller read it (the survey's row never locks here)
+    response = given if locked else _read_locked(given)
     if not insert_rows([ResponseUpdate(response=response, key=key)], unique=("response", "key")):
         return Submission(response, created=False)  # applied before (rolled back if refused)
     questions = entry_of(response.survey).questions
@@ -165,6 +163,16 @@ def _update(
     if response.expanded_at is not None:
         _rewrite_rows(response, questions, before)
     return Submission(response, created=True)
+
+
+def _read_locked(given: Response) -> Response:
+    """The response read again, locked for this transaction, with the survey as the caller
+    read it (the survey's row never locks here)."""
+    found = select_rows(Response, '"id" = %s', [given.pk], lock=True)
+    if not found:
+        raise Response.DoesNotExist
+    found[0].survey = given.survey
+    return found[0]
 
 
 def response_to_update(public_id: str, response_id: str) -> Response:
@@ -194,3 +202,32 @@ def update_response(
         raise SurveyInvalid([("Idempotency-Key", "send a key with every update")])
     with write_lock(), transaction.atomic():
         return _update(response, key, dict(answers), dict(timings or {}), finished)
+
+
+def _public_response_locked(public_id: str, response_id: str) -> Response:
+    """`response_to_update`, inside the caller's transaction and locked for it."""
+    try:
+        return selectors.public_response(public_id, response_id, lock=True)
+    except Http404:
+        take_in_pending(survey=published_entry(public_id).survey)
+    return selectors.public_response(public_id, response_id, lock=True)
+
+
+def update_public_response(
+    *,
+    public_id: str,
+    response_id: str,
+    key: str,
+    answers: Mapping[str, Any],
+    timings: Mapping[str, int] | None = None,
+    finished: bool = False,
+) -> Submission:
+    """`response_to_update`, then `update_response`, in one transaction: the survey form
+    sends an update per question, often of a response only taken in, which is taken in and
+    updated with one commit. 404 as `response_to_update`; then as `update_response`."""
+    with write_lock(), transaction.atomic():
+        response = _public_response_locked(public_id, response_id)
+        key = key.strip()[:200]
+        if not key:
+            raise SurveyInvalid([("Idempotency-Key", "send a key with every update")])
+        return _update(response, key, dict(answers), dict(timings or {}), finished, locked=True)

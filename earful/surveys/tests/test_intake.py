@@ -149,6 +149,23 @@ def test_an_update_of_an_answer_taken_in_applies_to_its_stored_row(deferred, sur
     assert Response.objects.get().answers_given == {"nps": 9, "ease": 2}
 
 
+def test_an_update_takes_its_answer_in_within_its_own_transaction(deferred, survey):
+    rid = answer(survey, {"answers": {"nps": 9}, "finished": False}, key="k").json()["id"]
+    refused = patch(survey, rid, {"answers": {"ease": 99}}, key="u")
+    assert refused.status_code == 422
+    # Refused, it rolled back with its take-in: the answer is still kept, only taken in.
+    assert (Response.objects.count(), Intake.objects.count()) == (0, 1)
+    assert patch(survey, rid, {"answers": {"ease": 2}}, key="u2").status_code == 200
+    assert Response.objects.get().answers_given == {"nps": 9, "ease": 2}
+
+
+def test_an_update_without_a_key_or_of_an_unknown_response_is_refused(deferred, survey):
+    rid = answer(survey, {"answers": {"nps": 9}, "finished": False}, key="k").json()["id"]
+    assert patch(survey, rid, {"answers": {"ease": 2}}, key="").status_code == 422
+    unknown = "01a20c4c-74af-7ac3-a1cf-1798cf90e92f"
+    assert patch(survey, unknown, {"answers": {"ease": 2}}, key="u").status_code == 404
+
+
 def test_the_intake_row_is_written_in_the_column_order_the_answer_endpoint_gives() -> None:
     # answering._keep_in_intake passes (survey, idempotency_key, row) to insert_values
     assert [f.attname for f in _fields(Intake)] == ["survey_id", "idempotency_key", "row"]
