@@ -59,7 +59,7 @@ def public_response(public_id: str, response_id: str, *, lock: bool = False) -> 
     except ValueError as exc:
         raise Http404 from exc
     survey = published_entry(public_id).survey
-    params = [_uid_value(uid), survey.pk, survey.pk, SurveyStatus.PUBLISHED]
+    params = [_uid_value(uid), survey.pk, survey.pk, SurveyStatus.PUBLISHED.value]
     found = select_rows(Response, _PUBLIC_RESPONSE, params, lock=lock)
     if not found:
         raise Http404

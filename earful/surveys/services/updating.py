@@ -175,15 +175,22 @@ def _read_locked(given: Response) -> Response:
     return found[0]
 
 
-def response_to_update(public_id: str, response_id: str) -> Response:
+def response_to_update(public_id: str, response_id: str, *, lock: bool = False) -> Response:
     """`selectors.public_response`, for a response that may be only taken in yet (its first
     answer just accepted, its Response row not written): the survey's answers taken in are
-    stored first. 404 as the selector."""
+    stored first. 404 as the selector. `lock`: read locked, for the caller's transaction."""
     try:
-        return selectors.public_response(public_id, response_id)
+        return selectors.public_response(public_id, response_id, lock=lock)
     except Http404:
         take_in_pending(survey=published_entry(public_id).survey)
-    return selectors.public_response(public_id, response_id)
+    return selectors.public_response(public_id, response_id, lock=lock)
+
+
+def _clean_key(key: str) -> str:
+    key = key.strip()[:200]
+    if not key:
+        raise SurveyInvalid([("Idempotency-Key", "send a key with every update")])
+    return key
 
 
 def update_response(
@@ -197,20 +204,9 @@ def update_response(
     """Merges answers into a response, adds time spent, counts edits, and may finish it.
 
     Idempotent on `key`: an update already applied returns the response unchanged."""
-    key = key.strip()[:200]
-    if not key:
-        raise SurveyInvalid([("Idempotency-Key", "send a key with every update")])
+    key = _clean_key(key)
     with write_lock(), transaction.atomic():
         return _update(response, key, dict(answers), dict(timings or {}), finished)
-
-
-def _public_response_locked(public_id: str, response_id: str) -> Response:
-    """`response_to_update`, inside the caller's transaction and locked for it."""
-    try:
-        return selectors.public_response(public_id, response_id, lock=True)
-    except Http404:
-        take_in_pending(survey=published_entry(public_id).survey)
-    return selectors.public_response(public_id, response_id, lock=True)
 
 
 def update_public_response(
@@ -226,8 +222,6 @@ def update_public_response(
     sends an update per question, often of a response only taken in, which is taken in and
     updated with one commit. 404 as `response_to_update`; then as `update_response`."""
     with write_lock(), transaction.atomic():
-        response = _public_response_locked(public_id, response_id)
-        key = key.strip()[:200]
-        if not key:
-            raise SurveyInvalid([("Idempotency-Key", "send a key with every update")])
+        response = response_to_update(public_id, response_id, lock=True)
+        key = _clean_key(key)
         return _update(response, key, dict(answers), dict(timings or {}), finished, locked=True)
