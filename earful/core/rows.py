@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -43,6 +42,8 @@ from django.db.models import (
 from django.db.models.base import ModelState
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, post_save, pre_init, pre_save
+
+from earful.core.memo import last_by_identity
 
 Condition = tuple[str, list[Any]]  # SQL with %s placeholders, and its parameters
 M = TypeVar("M", bound=Model)
@@ -84,7 +85,7 @@ def _direct(model: type[Model]) -> tuple[str, ...] | None:
 class _BuildPlan:
     """How `build` fills a new instance's `__dict__` directly (see `_direct`)."""
 
-    attnames: tuple[str, ...]
+    attnames: frozenset[str]
     constants: dict[str, Any]  # attname -> a default that is no callable: shared, as Django does
     factories: tuple[tuple[str, Callable[[], Any]], ...]  # attname -> its callable default
     relations: dict[str, _Slot]  # a foreign key's name (`survey`) -> its slot
@@ -103,7 +104,7 @@ def _build_plan(model: type[Model]) -> _BuildPlan | None:
         else:
             constants[field.attname] = slot.default()
     relations = {slot.relation: slot for slot in _slots(model) if slot.relation is not None}
-    return _BuildPlan(attnames, constants, tuple(factories), relations)
+    return _BuildPlan(frozenset(attnames), constants, tuple(factories), relations)
 
 
 def build(model: type[M], **values: Any) -> M:
@@ -123,7 +124,7 @@ def build(model: type[M], **values: Any) -> M:
                 raise TypeError(f"{model.__name__} got both {name} and {attname}")
             related.append((slot.field, value))
             state[attname] = None if value is None else getattr(value, slot.target)  # type: ignore[arg-type]
-        elif name in state or name in plan.attnames:
+        elif name in plan.attnames:
             state[name] = value
         else:
             raise TypeError(f"{model.__name__} has no field {name}")
@@ -236,20 +237,10 @@ def _adapter(field: Field, vendor: str, native_uuid: bool) -> Adapt:
     return django
 
 
-_last_text: tuple[datetime | None, str] = (None, "")
-
-
+@last_by_identity  # a row's times are often one moment: the stamps, the submission, the finish
 def _utc_text(moment: datetime) -> str:
-    """A UTC time as SQLite stores it (naive, as text). A row's times are often one moment
-    (the stamps, the submission and the finish): the last one's text is kept (datetimes are
-    immutable, so the same object has the same text)."""
-    global _last_text
-    last = _last_text  # one read: another thread may replace it meanwhile
-    if last[0] is moment:
-        return last[1]
-    text = str(moment.replace(tzinfo=None))
-    _last_text = (moment, text)
-    return text
+    """A UTC time as SQLite stores it (naive, as text)."""
+    return str(moment.replace(tzinfo=None))
 
 
 def _preparer(field: Field, vendor: str, native_uuid: bool) -> Prepare:
@@ -264,11 +255,16 @@ def _preparer(field: Field, vendor: str, native_uuid: bool) -> Prepare:
             return adapt(context.now, context.connection)
 
         return stamp
-    if _plain(field) and not getattr(field, "auto_now", False):
+    if _read_as_is(field):
         return lambda obj, context: getattr(obj, attname)
     if _reads_attribute(field):
         return lambda obj, context: adapt(getattr(obj, attname), context.connection)
     return lambda obj, context: adapt(field.pre_save(obj, True), context.connection)
+
+
+def _read_as_is(field: Field) -> bool:
+    """Whether the database takes `field`'s attribute as it is (no conversion, no stamp)."""
+    return _plain(field) and not getattr(field, "auto_now", False)
 
 
 def _reads_attribute(field: Field) -> bool:
@@ -308,7 +304,7 @@ def _row_plan(model: type[Model], using: str) -> _RowPlan:
     fixes = tuple(
         (at, prepare)
         for at, (field, prepare) in enumerate(zip(fields, preparers, strict=True))
-        if not _plain(field) or getattr(field, "auto_now", False)
+        if not _read_as_is(field)
     )
     return _RowPlan(tuple(f.attname for f in fields), fixes)
 
@@ -329,8 +325,25 @@ def _row_values(obj: Model, using: str, context: _Context) -> list[Any]:
 _lock_files: dict[str, Any] = {}
 
 
-@contextmanager
-def write_lock(using: str = "default") -> Iterator[None]:
+class _WriteLock:
+    """`write_lock`'s context manager: the flock held between enter and exit, if any (a class,
+    not a generator: the answer path takes it on every answer)."""
+
+    __slots__ = ("file",)
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+    def __enter__(self) -> None:
+        if self.file is not None:
+            fcntl.flock(self.file, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.file is not None:
+            fcntl.flock(self.file, fcntl.LOCK_UN)
+
+
+def write_lock(using: str = "default") -> _WriteLock:
     """One SQLite writer at a time across the server's processes, outside any transaction.
 
     SQLite lets one connection write at a time; the others wait in its busy handler, which
@@ -340,15 +353,7 @@ def write_lock(using: str = "default") -> Iterator[None]:
 
     A no-op on other databases, on an in-memory SQLite database, and inside a transaction
     (which may hold SQLite's lock already: the order is always this lock, then SQLite's)."""
-    lock = _lock_file(connections[using])
-    if lock is None:
-        yield
-        return
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(lock, fcntl.LOCK_UN)
+    return _WriteLock(_lock_file(connections[using]))
 
 
 def _lock_file(connection: BaseDatabaseWrapper) -> Any:
@@ -515,20 +520,13 @@ def _execute(
             return _outcome(cursor, statement, rows)
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
-    lock = _lock_file(connection)  # `write_lock`, without a generator on the hot path
-    if lock is not None:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-    try:
-        with connection.wrap_database_errors:
-            cursor = connection.connection.cursor()
-            try:
-                _run(cursor, statement.raw, statement, params)
-                return _outcome(cursor, statement, rows)
-            finally:
-                cursor.close()
-    finally:
-        if lock is not None:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with _WriteLock(_lock_file(connection)), connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            _run(cursor, statement.raw, statement, params)
+            return _outcome(cursor, statement, rows)
+        finally:
+            cursor.close()
 
 
 def _run(cursor: Any, sql: str, statement: _Statement, params: list[Any]) -> None:
@@ -558,6 +556,7 @@ def _outcome(cursor: Any, statement: _Statement, rows: int) -> tuple[int, Any]:
 @dataclass(frozen=True)
 class _Select:
     sql: str  # SELECT every concrete column FROM the table WHERE ..., with %s placeholders
+    names: list[str]  # the columns' attnames, as `Model.from_db` takes them
     converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]  # (at, them, col)
 
 
@@ -578,7 +577,7 @@ def _select(model: type[Model], where: str, lock: bool, using: str) -> _Select:
         found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         if found:
             converters.append((at, tuple(found), col))
-    return _Select(sql, tuple(converters))
+    return _Select(sql, [f.attname for f in fields], tuple(converters))
 
 
 def select_rows(
@@ -594,7 +593,6 @@ def select_rows(
     with connection.cursor() as cursor:
         cursor.execute(select.sql, list(params))
         rows = cursor.fetchall()
-    names = [f.attname for f in model._meta.concrete_fields]
     loaded = []
     for row in rows:
         values = list(row)
@@ -603,7 +601,7 @@ def select_rows(
             for convert in converters:
                 value = convert(value, col, connection)
             values[at] = value
-        loaded.append(model.from_db(using, names, values))
+        loaded.append(model.from_db(using, select.names, values))
     return loaded
 
 

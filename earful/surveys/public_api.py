@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from pydantic import BaseModel, ValidationError
 
 from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
+from earful.core.memo import last_by_identity
 from earful.surveys import selectors, services
 from earful.surveys.published import published_entry
 from earful.surveys.schemas import ResponseIn, ResponsePatch
@@ -52,23 +53,15 @@ def _response_body(submission: services.Submission) -> dict[str, Any]:
 _encoder = DjangoJSONEncoder()
 
 
-_last_time: tuple[datetime | None, str] = (None, "")
-
-
 def _time(moment: datetime | None) -> str | None:
     """A time as ninja's renderer writes it (DjangoJSONEncoder), ahead of the encoding: the
-    body then holds plain JSON types only, which `json.dumps` encodes in C. A response is
-    submitted and finished at one moment: the last text is kept (the same object, the same
-    text: datetimes are immutable)."""
-    global _last_time
-    if moment is None:
-        return None
-    last = _last_time  # one read: another thread may replace it meanwhile
-    if last[0] is moment:
-        return last[1]
-    text = _encoder.default(moment)
-    _last_time = (moment, text)
-    return text
+    body then holds plain JSON types only, which `json.dumps` encodes in C."""
+    return None if moment is None else _time_text(moment)
+
+
+@last_by_identity  # a response is submitted and finished at one moment
+def _time_text(moment: datetime) -> str:
+    return _encoder.default(moment)
 
 
 def submit(public_id: str, payload: ResponseIn, key: str) -> tuple[int, dict[str, Any]]:

@@ -30,6 +30,7 @@ from django.db import connections, router, transaction
 from django.db.models import Field, ForeignKey, Manager, QuerySet
 from django.utils import timezone
 from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks.base import Task
 
 from earful.core.rows import checkpoint, select_json_row, write_lock
 from earful.feedback.models import Channel
@@ -287,18 +288,23 @@ def _expand(pks: Sequence[int]) -> tuple[int, list[int]]:
     return len(claimed), items
 
 
+def _walk(fetch: Callable[[int], list[int]]) -> Iterator[list[int]]:
+    """Batches of ids in order, `fetch(after)` giving the next BATCH after an id; a short
+    batch is the last (rows that come later go to the next sweep)."""
+    after = 0
+    while batch := fetch(after):
+        yield batch
+        if len(batch) < BATCH:
+            return
+        after = batch[-1]
+
+
 def _batches(pending: Manager | QuerySet, survey: Survey | None) -> Iterator[list[int]]:
     """The ids of `pending` rows (of `survey` only, when given), BATCH at a time, in order."""
     if survey is not None:
         pending = pending.filter(survey=survey)
-    after = 0
-    while batch := list(
-        pending.filter(pk__gt=after).order_by("id").values_list("pk", flat=True)[:BATCH]
-    ):
-        yield batch
-        if len(batch) < BATCH:  # the last one: rows come later go to the next sweep
-            return
-        after = batch[-1]
+    ordered = pending.order_by("id").values_list("pk", flat=True)
+    return _walk(lambda after: list(ordered.filter(pk__gt=after)[:BATCH]))
 
 
 def _intake_batches(survey: Survey | None) -> Iterator[list[int]]:
@@ -307,17 +313,14 @@ def _intake_batches(survey: Survey | None) -> Iterator[list[int]]:
     using = router.db_for_write(Intake)
     where = '"id" > %s' + (' AND "survey_id" = %s' if survey is not None else "")
     sql = f'SELECT "id" FROM {_tables(using)["intake"]} WHERE {where} ORDER BY "id" LIMIT {BATCH}'
-    after = 0
-    while True:
+    scope = [] if survey is None else [survey.pk]
+
+    def fetch(after: int) -> list[int]:
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [after] if survey is None else [after, survey.pk])
-            batch = [row[0] for row in cursor.fetchall()]
-        if not batch:
-            return
-        yield batch
-        if len(batch) < BATCH:
-            return
-        after = batch[-1]
+            cursor.execute(sql, [after, *scope])
+            return [row[0] for row in cursor.fetchall()]
+
+    return _walk(fetch)
 
 
 def expand_responses(*, survey: Survey | None = None, pause: float = 0.0) -> int:
@@ -358,10 +361,14 @@ def request_expansion() -> bool:
         if now - _last_enqueued < EXPAND_EVERY:
             return False
         _last_enqueued = now
+    _expand_task().enqueue()
+    return at_once
+
+
+def _expand_task() -> Task[[], int]:
     from earful.surveys.tasks import expand_answers  # tasks call services, not the reverse
 
-    expand_answers.enqueue()
-    return at_once
+    return expand_answers
 
 
 _at_once: tuple[object, bool] = (None, False)  # (settings.TASKS, whether tasks run at once)
@@ -373,7 +380,5 @@ def _tasks_run_at_once() -> bool:
     global _at_once
     tasks = settings.TASKS
     if _at_once[0] is not tasks:
-        from earful.surveys.tasks import expand_answers
-
-        _at_once = (tasks, isinstance(expand_answers.get_backend(), ImmediateBackend))
+        _at_once = (tasks, isinstance(_expand_task().get_backend(), ImmediateBackend))
     return _at_once[1]
