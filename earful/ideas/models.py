@@ -38,6 +38,9 @@ class Board(TimeStamped):
         blank=True,
         help_text="A customer attribute (e.g. mrr) that weighs each asker in an idea's demand",
     )
+    vectors_version = models.PositiveBigIntegerField(
+        default=0, help_text="Bumped when the ideas the similar lookup compares with change"
+    )
 
     def __str__(self) -> str:
         return f"board of {self.organization_id}"
@@ -71,7 +74,6 @@ class Idea(OrgScoped):
     search_text = models.CharField(
         max_length=400, blank=True, help_text="Folded title words: the full-text fallback"
     )
-    embedding = models.BinaryField(null=True, blank=True, help_text="float32 unit vector")
     shipped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -86,6 +88,22 @@ class Idea(OrgScoped):
     @property
     def public(self) -> bool:
         return not (self.hidden or self.spam or self.merged_into_id)
+
+
+class IdeaVector(models.Model):
+    """The idea's title as a unit float32 vector (all-MiniLM-L6-v2): similar ideas read these.
+    A row of its own, so lists of ideas never carry 1.5 kB of vector per idea."""
+
+    idea = models.OneToOneField(
+        Idea, on_delete=models.CASCADE, primary_key=True, related_name="vector"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    vector = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"vector of {self.idea_id}"
 
 
 class Vote(models.Model):

@@ -111,6 +111,12 @@ def post_idea(
     return idea
 
 
+def bump_vectors(organization_ids: set[int]) -> None:
+    from earful.ideas.services.embedding import bump_vectors as bump
+
+    bump(organization_ids)
+
+
 def _enqueue_embedding(idea_id: int) -> None:
     from earful.ideas.tasks import embed_idea
 
@@ -236,6 +242,7 @@ def moderate_idea(
         if value is not None:
             setattr(idea, name, value)
     idea.save(update_fields=["hidden", "locked", "spam", "updated_at"])
+    bump_vectors({idea.organization_id})
     return idea
 
 
@@ -268,6 +275,7 @@ def merge_ideas(*, duplicate: Idea, into: Idea, now: datetime | None = None) -> 
     duplicate.status_changed_at, duplicate.vote_count, duplicate.comment_count = now, 0, 0
     duplicate.demand = 0
     duplicate.save()
+    bump_vectors({into.organization_id})
     into.vote_count = Vote.objects.filter(idea=into).count()
     into.save(update_fields=["vote_count", "updated_at"])
     _count_comments([into.pk])

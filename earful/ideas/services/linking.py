@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from earful.accounts.models import Member
 from earful.feedback.models import Channel, FeedbackItem
-from earful.ideas.models import Idea, IdeaLink
+from earful.ideas.models import Idea, IdeaLink, IdeaVector
 from earful.ideas.services.board import recompute_demand
 from earful.ideas.services.errors import IdeasInvalid
 from earful.ideas.text import keywords
@@ -75,8 +75,9 @@ def _unlinked(idea: Idea):  # type: ignore[no-untyped-def]
 
 def suggest_links(*, idea: Idea, limit: int = 10) -> list[Suggestion]:
     """Items that seem to ask for the idea, most similar first."""
-    if idea.embedding:
-        query = np.frombuffer(bytes(idea.embedding), dtype=np.float32)
+    stored = IdeaVector.objects.filter(idea=idea).values_list("vector", flat=True).first()
+    if stored is not None:
+        query = bytes_vector(stored)
         rows = list(
             ItemEmbedding.objects.filter(item__in=_unlinked(idea))
             .order_by("-item_id")

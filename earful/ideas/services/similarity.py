@@ -2,8 +2,9 @@
 insights engine's model; one vector stored per idea), falling back to full-text matching of
 title words when the model is not available or no idea has an embedding yet.
 
-The vectors of an organization's ideas are held per process as one matrix, checked against a
-stamp (count and latest change of the ideas) that one aggregate query reads per lookup."""
+The vectors of an organization's ideas are held per process as one matrix, checked against the
+board's `vectors_version` (one indexed row read per lookup), which every change bumps: a new
+vector, moderation, a merge."""
 
 from __future__ import annotations
 
@@ -11,17 +12,17 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 
-from earful.ideas.models import Idea, Status
+from earful.ideas.models import Board, Idea, IdeaVector, Status
 from earful.ideas.text import keywords
 from earful.insights.models import bytes_vector
 
 THRESHOLD = 0.45  # least cosine similarity to be shown
 LIMIT = 5
 _lock = threading.Lock()
-_matrices: dict[int, tuple[tuple[int, object], np.ndarray, np.ndarray]] = {}
+_matrices: dict[int, tuple[int | None, np.ndarray, np.ndarray]] = {}
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,19 @@ def embed_titles(titles: list[str]) -> np.ndarray:
 
 
 def _matrix(organization_id: int) -> tuple[np.ndarray, np.ndarray]:
-    with_vectors = candidates(organization_id).exclude(embedding=None)
-    stamp_row = with_vectors.aggregate(n=Count("id"), last=Max("updated_at"))
-    stamp = (stamp_row["n"], stamp_row["last"])
+    stamp = (
+        Board.objects.filter(organization_id=organization_id)
+        .values_list("vectors_version", flat=True)
+        .first()
+    )
     cached = _matrices.get(organization_id)
     if cached is not None and cached[0] == stamp:
         return cached[1], cached[2]
-    rows = list(with_vectors.values_list("id", "embedding"))
+    rows = list(
+        IdeaVector.objects.filter(
+            organization_id=organization_id, idea__in=candidates(organization_id)
+        ).values_list("idea_id", "vector")
+    )
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     vectors = [bytes_vector(vector) for _, vector in rows if vector is not None]
     matrix = np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
@@ -70,7 +77,11 @@ def by_embedding(organization_id: int, text: str, *, limit: int = LIMIT) -> list
     except Exception:  # the model is optional at run time: fall back to words
         return None
     scores = matrix @ query
-    top = np.argsort(-scores)[:limit]
+    if len(scores) > limit:
+        best = np.argpartition(-scores, limit)[:limit]
+        top = best[np.argsort(-scores[best])]
+    else:
+        top = np.argsort(-scores)
     return [
         Similar(int(ids[i]), float(scores[i]), "embedding") for i in top if scores[i] >= THRESHOLD
     ]
