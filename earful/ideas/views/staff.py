@@ -17,6 +17,7 @@ from earful.ideas.models import Comment, DrawState, ResultsPage, Status
 from earful.ideas.services import board, draws, linking, releasing, results
 from earful.ideas.services.errors import IdeasInvalid
 from earful.insights.models import Theme
+from earful.surveys.models import Survey
 
 EDIT = Permission.EDIT_SURVEYS
 READ = Permission.VIEW_DASHBOARDS
@@ -44,6 +45,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "themes": Theme.objects.filter(organization=organization).order_by("label")[:200],
         "board": board.board_for(organization),
         "can_edit": _member(request).can(EDIT),
+        "surveys": Survey.objects.filter(organization=organization).order_by("-id")[:50],
     }
     return render(request, "ideas/staff/index.html", context)
 
