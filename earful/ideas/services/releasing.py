@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +21,7 @@ from django.utils import timezone
 from earful.accounts.models import Member, Organization
 from earful.customers.models import Customer
 from earful.customers.services import unsubscribe_customer
-from earful.ideas.identity import sign_unsubscribe
+from earful.ideas.identity import sign_unsubscribe, sign_who
 from earful.ideas.models import (
     Asked,
     DeliveryState,
@@ -49,8 +50,13 @@ def unsubscribe_url(organization: Organization, customer_id: int) -> str:
     return f"{settings.EARFUL_BASE_URL}/b/{organization.slug}/unsubscribe/{value}/"
 
 
-def idea_url(idea: Idea) -> str:
-    return f"{settings.EARFUL_BASE_URL}/b/{idea.organization.slug}/ideas/{idea.pk}/"
+def idea_url(idea: Idea, customer_id: int | None = None) -> str:
+    """The idea's public page; for a customer, a signed link that signs them in there."""
+    url = f"{settings.EARFUL_BASE_URL}/b/{idea.organization.slug}/ideas/{idea.pk}/"
+    if customer_id is None:
+        return url
+    who = sign_who(organization_id=idea.organization_id, customer_id=customer_id)
+    return f"{url}?{urlencode({'who': who})}"
 
 
 def askers(idea: Idea) -> dict[int, str]:
@@ -144,7 +150,8 @@ def _plan(note: ReleaseNote, idea: Idea, now: datetime) -> _Plan:
         message = None
         if state == DeliveryState.QUEUED:
             subject, body = _text(note, customer)
-            middle = f"You asked for “{idea.title}”. It has shipped.\n\n{body}\n\n{idea_url(idea)}"
+            link = idea_url(idea, customer.pk)
+            middle = f"You asked for “{idea.title}”. It has shipped.\n\n{body}\n\n{link}"
             letter = _letter(organization, customer, middle)
             message = _message(organization, customer, subject, letter, RELEASE_NOTE, now)
         plan.messages.append(message)
@@ -259,7 +266,7 @@ def send_release_digests(*, organization: Organization, now: datetime | None = N
                 )
                 continue
             lines = [
-                f"- {d.note.idea.title}: {d.note.subject}\n  {idea_url(d.note.idea)}"
+                f"- {d.note.idea.title}: {d.note.subject}\n  {idea_url(d.note.idea, customer_id)}"
                 for d in deliveries
             ]
             middle = "You asked for these, and they have shipped:\n\n" + "\n".join(lines)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.core import mail
 from django.test import Client
@@ -144,5 +145,12 @@ def test_the_ideas_walk(alice, make_customer, slug, django_capture_on_commit_cal
     assert sent_to == ["ann@x.test", "ben@x.test", "dan@x.test"]
     assert all("unsubscribe" in m.body and m.extra_headers["List-Unsubscribe"] for m in mail.outbox)
     print(f"   emails sent: {sent_to}")
+    signed_in = Client()
+    link = re.search(r"http://\S+\?who=\S+", mail.outbox[0].body).group(0)
+    assert (
+        "Sign out"
+        in signed_in.get(urlsplit(link).path + "?" + urlsplit(link).query).content.decode()
+    )
+    print("   each email's link signs its reader in on the board (a signed `who`)")
     assert "CSV export is here" in Client().get(f"/b/{slug}/changelog/").content.decode()
     print("   the public changelog lists it")
