@@ -20,6 +20,9 @@ from earful.insights.api import themes_router
 from earful.insights.api_feedback import router as feedback_router
 from earful.insights.api_stats import router as insights_stats_router
 from earful.outreach.api import router as outreach_router
+from earful.privacy.api import audit_router, customers_router as rights_router
+from earful.privacy.api import router as exports_router
+from earful.privacy.api import surveys_router as survey_exports_router
 from earful.surveys.api import public_router
 from earful.surveys.api import router as surveys_router
 from earful.widget.api import router as widget_router
@@ -38,7 +41,11 @@ api = NinjaAPI(
 api.add_router("/surveys", surveys_router)
 api.add_router("/surveys", insights_router)
 api.add_router("/surveys", outreach_router)
+api.add_router("/surveys", survey_exports_router)
 api.add_router("/customers", customers_router)
+api.add_router("/customers", rights_router)
+api.add_router("/exports", exports_router)
+api.add_router("/audit", audit_router)
 api.add_router("/insights", insights_stats_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/themes", themes_router)

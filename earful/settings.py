@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "earful.insights",
     "earful.inbox",
     "earful.alerts",
+    "earful.privacy",
     "earful.demo",
 ]
 
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "earful.privacy.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
