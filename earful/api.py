@@ -24,6 +24,7 @@ from earful.privacy.api import audit_router, customers_router as rights_router
 from earful.privacy.api import router as exports_router
 from earful.privacy.api import surveys_router as survey_exports_router
 from earful.surveys.api import public_router
+from earful.webhooks.api import router as webhooks_router
 from earful.surveys.api import router as surveys_router
 from earful.widget.api import router as widget_router
 
@@ -46,6 +47,7 @@ api.add_router("/customers", customers_router)
 api.add_router("/customers", rights_router)
 api.add_router("/exports", exports_router)
 api.add_router("/audit", audit_router)
+api.add_router("/webhooks", webhooks_router)
 api.add_router("/insights", insights_stats_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/themes", themes_router)

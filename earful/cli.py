@@ -115,6 +115,12 @@ WORKER_SWEEPS = (
         3600,
         "earful.insights.services.themes:refresh_due_themes",
     ),
+    (
+        "event webhooks",
+        "EARFUL_EVENT_WEBHOOK_SWEEP_SECONDS",
+        30,
+        "earful.webhooks.services:sweep_webhooks",
+    ),
     ("audit", "EARFUL_AUDIT_SWEEP_SECONDS", 86400, "earful.privacy.services:prune_expired_audit"),
 )
 

@@ -23,5 +23,6 @@ urlpatterns = [
     path("inbox/trends/", include("earful.inbox.urls_trends")),
     path("alerts/", include("earful.alerts.urls")),
     path("privacy/", include("earful.privacy.urls")),
+    path("settings/webhooks/", include("earful.webhooks.urls")),
     path("api/v1/", api.urls),
 ]

@@ -13,6 +13,7 @@ from earful.customers.models import Customer
 from earful.privacy import erasure
 from earful.privacy.models import AuditEvent, Erasure
 from earful.privacy.selectors import customer_data, summary_lines
+from earful.webhooks.services import publish_customer_erased
 
 SECRET_WORDS = ("password", "token", "secret", "signature", "csrf")
 MAX_VALUE = 200
@@ -104,6 +105,7 @@ def erase_customer(*, customer: Customer, actor: Actor) -> Erasure:
     record = Erasure.objects.create(
         organization=organization, by_label=actor.name, customer_number=number, rows=rows
     )
+    publish_customer_erased(organization_id=organization.pk, customer_number=number)
     record_audit(
         organization=organization,
         actor=actor,
