@@ -20,12 +20,13 @@ from earful.insights.api import themes_router
 from earful.insights.api_feedback import router as feedback_router
 from earful.insights.api_stats import router as insights_stats_router
 from earful.outreach.api import router as outreach_router
-from earful.privacy.api import audit_router, customers_router as rights_router
+from earful.privacy.api import audit_router
+from earful.privacy.api import customers_router as rights_router
 from earful.privacy.api import router as exports_router
 from earful.privacy.api import surveys_router as survey_exports_router
 from earful.surveys.api import public_router
-from earful.webhooks.api import router as webhooks_router
 from earful.surveys.api import router as surveys_router
+from earful.webhooks.api import router as webhooks_router
 from earful.widget.api import router as widget_router
 
 api = NinjaAPI(
