@@ -66,9 +66,14 @@ class AuditMiddleware:
         details = _sent(request)
         details["via"] = "api token" if via_token else "page"
         match = request.resolver_match
+        token = getattr(request, "api_token", None) if via_token else None
         record_audit(
             organization=member.organization,
-            actor=Actor(member=member, address=client_address(request)),
+            actor=Actor(
+                member=member,
+                address=client_address(request),
+                token_id=token.pk if token is not None else None,
+            ),
             action=f"{request.method.lower()} {match.url_name if match else 'unknown'}",  # type: ignore[union-attr]
             target=_target(request),
             details=details,

@@ -1,0 +1,134 @@
+"""Every action a page offers has an API operation that does the same (one service, two doors).
+
+The test walks the URL configuration: each staff page route must be listed below, either with
+the API operations that do what it does, or as a read-only page whose data the API also serves
+(named too). A new page route fails here until someone says which operation is its twin."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from earful.api import api
+
+# Page route name -> the API operations ("METHOD /path" under /api/v1) doing the same.
+PAGE_TWINS: dict[str, list[str]] = {
+    "accounts:tokens": ["GET /tokens", "POST /tokens"],
+    "accounts:token_revoke": ["DELETE /tokens/{token_id}"],
+    "accounts:roles": ["GET /members"],
+    "accounts:members": ["GET /members", "POST /members"],
+    "accounts:member_role": ["PATCH /members/{member_id}"],
+    "accounts:member_remove": ["DELETE /members/{member_id}"],
+    "insights:survey_dashboard": ["GET /surveys/{survey_id}/summary"],
+    "insights:feedback": ["GET /feedback"],
+    "insights:feedback_progress": ["GET /feedback/pending"],
+    "insights:overview": ["GET /insights/trends", "GET /insights/movement"],
+    "insights:themes": ["GET /themes"],
+    "insights:theme": ["GET /themes", "GET /items"],
+    "insights:theme_rename": ["PATCH /themes/{theme_id}"],
+    "insights:theme_merge": ["POST /themes/{theme_id}/merge"],
+    "insights:theme_split": ["POST /themes/{theme_id}/split"],
+    "insights:drivers": ["GET /insights/drivers"],
+    "insights:movement": ["GET /insights/movement"],
+    "insights:comments": ["GET /feedback"],
+    "surveys:list": ["GET /surveys"],
+    "surveys:new": ["POST /surveys"],
+    "surveys:builder": ["GET /surveys/{survey_id}", "PATCH /surveys/{survey_id}"],
+    "surveys:question_add": ["PATCH /surveys/{survey_id}"],
+    "surveys:question_remove": ["PATCH /surveys/{survey_id}"],
+    "surveys:publish": ["POST /surveys/{survey_id}/publish"],
+    "surveys:settings": ["PATCH /surveys/{survey_id}"],
+    "surveys:translation_pick": ["PATCH /surveys/{survey_id}"],
+    "surveys:translation": ["PATCH /surveys/{survey_id}"],
+    "outreach:overview": ["GET /contact-policy", "PUT /contact-policy"],
+    "outreach:invitations": [
+        "GET /surveys/{survey_id}/invitations",
+        "POST /surveys/{survey_id}/invitations",
+        "PUT /surveys/{survey_id}/outreach",
+    ],
+    "customers:list": ["GET /customers"],
+    "customers:import": ["POST /customers/import"],
+    "widget:settings": ["GET /widget/settings", "PUT /widget/settings"],
+    "ingest:index": ["GET /imports", "GET /sources"],
+    "ingest:upload": ["POST /imports"],
+    "ingest:import": ["GET /imports/{run_id}"],
+    "ingest:import_progress": ["GET /imports/{run_id}"],
+    "ingest:sources": ["GET /sources", "POST /sources"],
+    "inbox:list": ["GET /items"],
+    "inbox:detail": ["GET /items/{item_id}"],
+    "inbox_trends:page": ["GET /items/trends"],
+    "inbox_trends:card": ["GET /items/trends"],
+    "alerts:index": ["GET /alert-rules"],
+    "alerts:alert": ["GET /alert-rules/{rule_id}/alerts"],
+    "alerts:rule_new": ["POST /alert-rules"],
+    "alerts:rule_edit": ["PATCH /alert-rules/{rule_id}"],
+    "alerts:rule_toggle": ["PATCH /alert-rules/{rule_id}"],
+    "alerts:rule_delete": ["DELETE /alert-rules/{rule_id}"],
+    "alerts:destinations": ["GET /alert-rules/destinations", "POST /alert-rules/destinations"],
+    "alerts:destination_toggle": ["PATCH /alert-rules/destinations/{destination_id}"],
+    "alerts:destination_delete": ["DELETE /alert-rules/destinations/{destination_id}"],
+    "alerts:delivery_retry": ["POST /alert-rules/deliveries/{delivery_id}/retry"],
+    "privacy:exports": ["GET /exports/feedback", "GET /exports/customers"],
+    "privacy:export_survey": ["GET /surveys/{survey_id}/responses/export"],
+    "privacy:export_feedback": ["GET /exports/feedback"],
+    "privacy:export_customers": ["GET /exports/customers"],
+    "privacy:customer": ["GET /customers/{customer_id}/data"],
+    "privacy:customer_data": ["GET /customers/{customer_id}/data"],
+    "privacy:customer_erase": ["POST /customers/{customer_id}/erase"],
+    "privacy:audit": ["GET /audit"],
+    "event_webhooks:list": ["GET /webhooks", "POST /webhooks"],
+    "event_webhooks:detail": [
+        "GET /webhooks/{endpoint_id}/deliveries",
+        "PATCH /webhooks/{endpoint_id}",
+        "POST /webhooks/{endpoint_id}/test",
+        "DELETE /webhooks/{endpoint_id}",
+    ],
+    "event_webhooks:action": ["PATCH /webhooks/{endpoint_id}", "POST /webhooks/{endpoint_id}/test"],
+    "event_webhooks:redeliver": ["POST /webhooks/deliveries/{delivery_id}/redeliver"],
+}
+
+# Routes that are not staff pages: sign-in, what customers open, machine endpoints.
+NOT_STAFF_PAGES = {
+    "home",
+    "accounts:login",
+    "accounts:logout",
+    "public:respond",
+    "public:thanks",
+    "public:follow_up",
+    "invitation_links:open",
+    "invitation_links:unsubscribe",
+    "widget:script",
+    "widget:feedback_link",
+    "webhooks:receive",
+}
+
+
+def page_routes(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(p for p in (namespace, pattern.namespace or "") if p)
+            if inner == "api":
+                continue
+            yield from page_routes(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def api_operations() -> set[str]:
+    paths = api.get_openapi_schema()["paths"]
+    return {
+        f"{method.upper()} {path.removeprefix('/api/v1')}"
+        for path, operations in paths.items()
+        for method in operations
+    }
+
+
+def test_every_staff_page_is_paired_with_api_operations():
+    unpaired = set(page_routes()) - set(PAGE_TWINS) - NOT_STAFF_PAGES
+    assert not unpaired, f"pages with no API twin named in tests/test_api_parity.py: {unpaired}"
+
+
+@pytest.mark.parametrize("route", sorted(PAGE_TWINS))
+def test_the_api_has_each_named_twin(route):
+    missing = set(PAGE_TWINS[route]) - api_operations()
+    assert not missing, f"{route}: the API lacks {missing}"
