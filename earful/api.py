@@ -22,7 +22,7 @@ from earful.insights.api_feedback import router as feedback_router
 from earful.insights.api_stats import router as insights_stats_router
 from earful.outreach.api import router as outreach_router
 from earful.outreach.api_policy import router as contact_policy_router
-from earful.privacy.api import audit_router
+from earful.privacy.api import audit_router, retention_router
 from earful.privacy.api import customers_router as rights_router
 from earful.privacy.api import router as exports_router
 from earful.privacy.api import surveys_router as survey_exports_router
@@ -51,6 +51,7 @@ api.add_router("/customers", customers_router)
 api.add_router("/customers", rights_router)
 api.add_router("/exports", exports_router)
 api.add_router("/audit", audit_router)
+api.add_router("/retention", retention_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/members", members_router)
 api.add_router("/tokens", tokens_router)

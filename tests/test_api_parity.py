@@ -76,6 +76,7 @@ PAGE_TWINS: dict[str, list[str]] = {
     "privacy:customer_data": ["GET /customers/{customer_id}/data"],
     "privacy:customer_erase": ["POST /customers/{customer_id}/erase"],
     "privacy:audit": ["GET /audit"],
+    "privacy:retention": ["GET /retention", "PUT /retention"],
     "event_webhooks:list": ["GET /webhooks", "POST /webhooks"],
     "event_webhooks:detail": [
         "GET /webhooks/{endpoint_id}/deliveries",

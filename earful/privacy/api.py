@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, StreamingHttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from earful.accounts.access import api_member
 from earful.accounts.roles import Permission
-from earful.core.api_errors import ErrorOut
+from earful.core.api_errors import ApiInvalid, ErrorOut
 from earful.customers.selectors import access_customer
-from earful.privacy import selectors, services
+from earful.privacy import retention, selectors, services
 from earful.privacy.downloads import download, member_actor
+from earful.privacy.models import RetentionPolicy
 from earful.privacy.schemas import (
     AuditPageOut,
     AuditParams,
@@ -26,6 +28,31 @@ surveys_router = Router(tags=["exports"])
 router = Router(tags=["exports"])
 customers_router = Router(tags=["customer rights"])
 audit_router = Router(tags=["audit"])
+retention_router = Router(tags=["customer rights"])
+
+
+class RetentionIO(Schema):
+    raw_text_months: int | None = Field(
+        None, ge=1, le=600, description="Remove customers' words older than this; null: keep"
+    )
+
+
+@retention_router.get("", response=RetentionIO)
+def get_retention(request: HttpRequest) -> RetentionPolicy:
+    member = api_member(request, Permission.VIEW_AUDIT)
+    return retention.retention_for(member.organization)
+
+
+@retention_router.put("", response={200: RetentionIO, 422: ErrorOut})
+def put_retention(request: HttpRequest, payload: RetentionIO) -> RetentionPolicy:
+    """Scores, tiers, sentiment and themes are kept; the words go (daily, by the worker)."""
+    member = api_member(request, Permission.ERASE_CUSTOMERS)
+    try:
+        return retention.set_retention(
+            organization=member.organization, raw_text_months=payload.raw_text_months
+        )
+    except retention.RetentionInvalid as exc:
+        raise ApiInvalid([("raw_text_months", str(exc).partition(": ")[2])]) from exc
 
 
 @surveys_router.get("/{survey_id}/responses", response={200: ResponsePageOut, 404: ErrorOut})

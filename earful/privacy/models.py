@@ -50,3 +50,20 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"erasure of customer #{self.customer_number} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class RetentionPolicy(models.Model):
+    """How long an organization keeps the words customers wrote (scores are kept)."""
+
+    organization = models.OneToOneField(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="retention_policy"
+    )
+    raw_text_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Remove comment and ticket text older than this; null: keep",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"retention of {self.organization_id}: {self.raw_text_months or 'forever'}"

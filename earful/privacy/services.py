@@ -123,7 +123,10 @@ def prune_audit(*, days: int) -> int:
 
 
 def prune_expired_audit() -> int:
-    """The worker's daily sweep: events older than EARFUL_AUDIT_RETENTION_DAYS go."""
+    """The worker's daily sweep: events older than EARFUL_AUDIT_RETENTION_DAYS go, and each
+    organization's retention period removes customers' words older than it."""
     from earful.core import env
+    from earful.privacy.retention import apply_retention
 
+    apply_retention()
     return prune_audit(days=env.get_int("EARFUL_AUDIT_RETENTION_DAYS", 365, minimum=1))

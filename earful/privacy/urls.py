@@ -12,4 +12,5 @@ urlpatterns = [
     path("customers/<int:customer_id>/data/", views.customer_data, name="customer_data"),
     path("customers/<int:customer_id>/erase/", views.customer_erase, name="customer_erase"),
     path("audit/", views.audit_log, name="audit"),
+    path("retention/", views.retention_settings, name="retention"),
 ]

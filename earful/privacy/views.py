@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date
 from earful.accounts.access import member_required
 from earful.accounts.roles import Permission
 from earful.customers.selectors import access_customer
-from earful.privacy import selectors, services
+from earful.privacy import retention, selectors, services
 from earful.privacy.downloads import download, member_actor
 from earful.privacy.formats import FORMATS
 from earful.surveys.selectors import access_survey, list_surveys
@@ -111,3 +111,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     more = page[AUDIT_PAGE - 1].id if len(page) > AUDIT_PAGE else None
     context = {"events": page[:AUDIT_PAGE], "more": more, "filters": request.GET}
     return render(request, "privacy/audit.html", context)
+
+
+@member_required(Permission.ERASE_CUSTOMERS)
+def retention_settings(request: HttpRequest) -> HttpResponse:
+    organization = request.member.organization  # type: ignore[attr-defined]
+    error, status = "", 200
+    if request.method == "POST":
+        months = request.POST.get("raw_text_months", "").strip()
+        try:
+            value = int(months) if months else None
+            retention.set_retention(organization=organization, raw_text_months=value)
+            messages.success(request, "Saved. The worker applies it once a day.")
+            return redirect("privacy:retention")
+        except (ValueError, retention.RetentionInvalid):
+            error, status = "A whole number of months from 1 to 600, or empty to keep.", 422
+    policy = retention.retention_for(organization)
+    return render(
+        request, "privacy/retention.html", {"policy": policy, "error": error}, status=status
+    )
