@@ -22,5 +22,6 @@ urlpatterns = [
     path("inbox/", include("earful.inbox.urls")),
     path("inbox/trends/", include("earful.inbox.urls_trends")),
     path("alerts/", include("earful.alerts.urls")),
+    path("cases/", include("earful.cases.urls")),
     path("api/v1/", api.urls),
 ]

@@ -21,6 +21,8 @@ class Permission(models.TextChoices):
     MANAGE_TOKENS = "manage_tokens", "Create and revoke their own API tokens"
     MANAGE_MEMBERS = "manage_members", "Invite members and change roles"
     MANAGE_ORGANIZATION = "manage_organization", "Rename or delete the organization"
+    WORK_CASES = "work_cases", "Work follow-up cases and make commitments"
+    VIEW_CASE_NUMBERS = "view_case_numbers", "Read the case and commitment numbers"
 
 
 _ALL = set(Permission)
@@ -34,10 +36,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Permission.EDIT_SURVEYS,
             Permission.IMPORT_CUSTOMERS,
             Permission.MANAGE_TOKENS,
+            Permission.VIEW_CASE_NUMBERS,
         }
     ),
     Role.AGENT: frozenset(
-        {Permission.VIEW_DASHBOARDS, Permission.VIEW_CUSTOMERS, Permission.MANAGE_TOKENS}
+        {
+            Permission.VIEW_DASHBOARDS,
+            Permission.VIEW_CUSTOMERS,
+            Permission.MANAGE_TOKENS,
+            Permission.WORK_CASES,
+        }
     ),
     Role.VIEWER: frozenset({Permission.VIEW_DASHBOARDS}),
 }
