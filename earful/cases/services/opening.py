@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from earful.accounts.models import Member, Organization
 from earful.alerts.models import Alert, RuleKind
+from earful.alerts.services.matching import SURVEY_PREFIX
 from earful.cases.models import (
     OPEN_STATUSES,
     AccountOwner,
@@ -236,17 +237,34 @@ def open_cases_for_alerts(*, alert_ids: list[int], now: datetime) -> int:
         cause = CAUSE_OF_RULE.get(alert.kind)
         if cause is None:
             continue
-        _, new = open_case(
+        items = _alert_items(alert)
+        case, new = open_case(
             organization=alert.organization,
             subject=subject_of(alert=alert),
             cause=cause,
             title=alert.summary,
             now=now,
-            item=alert.item,
+            item=items[0] if items else None,
             alert=alert,
         )
+        for item in items[1:]:
+            _attach(case, item, now)
         opened += new
     return opened
+
+
+def _alert_items(alert: Alert) -> list[FeedbackItem]:
+    """The alert's item, or the feedback items of its survey response (its comments)."""
+    if alert.item is not None:
+        return [alert.item]
+    if alert.response is None:
+        return []
+    return list(
+        FeedbackItem.objects.filter(
+            organization_id=alert.organization_id,
+            source_key__startswith=f"{SURVEY_PREFIX}{alert.response.uid}",
+        ).order_by("pk")
+    )
 
 
 def open_case_by_hand(

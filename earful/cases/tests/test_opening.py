@@ -50,7 +50,8 @@ def test_an_alert_whose_rule_opens_cases_opens_one_and_later_alerts_attach(
         org.members.order_by("pk").first(),
     )
     assert case.priority == "high"
-    assert case.title.startswith("Detractor: NPS 3")
+    assert case.title.startswith("Detractor: NPS ")
+    assert case.case_items.count() == 2
 
 
 def test_a_rule_that_does_not_open_cases_opens_none(org):
