@@ -53,7 +53,7 @@ def _owner(member: Member, owner_id: int | None, field: str = "owner") -> Member
 
 
 def _case_out(case: Case, due: Any = None) -> dict[str, Any]:
-    out = CaseOut.from_orm(case).dict()
+    out = CaseOut.from_orm(case).dict(by_alias=True)
     out["due"] = due
     return out
 

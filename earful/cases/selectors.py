@@ -209,6 +209,15 @@ class CommitmentRow:
     owner_zone: str
     overdue: bool
 
+    @property
+    def customer_text(self) -> str:
+        """As the customer reads it on their wall clock (templates would convert to UTC)."""
+        return self.customer_time.strftime("%a %d %b %H:%M")
+
+    @property
+    def owner_text(self) -> str:
+        return self.owner_time.strftime("%a %d %b %H:%M")
+
 
 def commitment_rows(
     commitments: QuerySet[Commitment], now: datetime, limit: int = 200
