@@ -136,3 +136,21 @@ def test_the_customer_partial_lists_cases_and_commitments(org, alice):
     assert case.title in html
     assert "Ship the part" in html
     assert "Thu 02 Jan 10:00" in html
+
+
+def test_the_demo_seeds_cases_kept_missed_and_breaching(db):
+    from earful.cases.models import Outcome
+    from earful.cases.selectors import breaching_q
+    from earful.demo.services import seed_demo
+
+    now = timezone.now()
+    seed_demo(now=now, customers=80, responses=400, voices=0.0)
+    cases = Case.objects.all()
+    assert cases.count() >= 20
+    assert cases.filter(breaching_q(now)).exists()
+    assert cases.filter(status="waiting_on_customer").exists()
+    outcomes = set(Commitment.objects.values_list("outcome", flat=True))
+    assert {Outcome.KEPT, Outcome.KEPT_EARLY, Outcome.MISSED} <= outcomes
+    count = Case.objects.count()
+    seed_demo(now=now, customers=80, responses=400, voices=0.0)
+    assert Case.objects.count() == count
