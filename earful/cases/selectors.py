@@ -250,7 +250,7 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def list_commitments(
-    member: Member, *, now: datetime, view: str = "open", mine: bool = False, limit: int = 200
+    member: Member, *, now: datetime, view: str = "open", mine: bool = False, limit: int = 100
 ) -> list[CommitmentRow]:
     """By due time: open (no outcome yet), done (an outcome), all."""
     rows = Commitment.objects.filter(organization=member.organization)
