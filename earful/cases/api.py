@@ -211,7 +211,7 @@ def numbers(
     if since >= until:
         raise ApiInvalid([("since", "must be before until")])
     found = case_numbers_module.case_numbers(
-        member.organization, since=since, until=until, owner=_owner(member, owner)
+        member.organization, since=since, until=until, owner=_owner(member, owner), weeks=False
     )
     return {
         "since": found.since,
