@@ -78,7 +78,7 @@ def queue(
     if view == "mine":
         cases = cases.filter(owner=member, status__in=OPEN_STATUSES)
     elif view == "breaching":
-        cases = cases.filter(breaching_q(now))
+        cases = cases.filter(status__in=OPEN_STATUSES).filter(breaching_q(now))
     elif view == "waiting":
         cases = cases.filter(status=Status.WAITING)
     elif view == "resolved":
@@ -99,10 +99,11 @@ def queue_counts(member: Member, now: datetime) -> dict[str, int]:
     """How many cases each filter shows: one query."""
     from django.db.models import Count
 
-    open_q = Q(status__in=OPEN_STATUSES)
-    return Case.objects.filter(organization=member.organization).aggregate(
-        team=Count("id", filter=open_q),
-        mine=Count("id", filter=open_q & Q(owner=member)),
+    # Every count is of open cases: the (organization, status, ...) index reads only those.
+    open_cases = Case.objects.filter(organization=member.organization, status__in=OPEN_STATUSES)
+    return open_cases.aggregate(
+        team=Count("id"),
+        mine=Count("id", filter=Q(owner=member)),
         breaching=Count("id", filter=breaching_q(now)),
         waiting=Count("id", filter=Q(status=Status.WAITING)),
     )
