@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "earful.inbox",
     "earful.alerts",
     "earful.cases",
+    "earful.ideas",
     "earful.demo",
 ]
 

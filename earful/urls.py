@@ -23,5 +23,7 @@ urlpatterns = [
     path("inbox/trends/", include("earful.inbox.urls_trends")),
     path("alerts/", include("earful.alerts.urls")),
     path("cases/", include("earful.cases.urls")),
+    path("ideas/", include("earful.ideas.urls")),
+    path("", include("earful.ideas.public_urls")),
     path("api/v1/", api.urls),
 ]
