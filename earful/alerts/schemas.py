@@ -22,6 +22,7 @@ class RuleIn(Schema):
     parameters: dict[str, Any] = Field({}, description=PARAMETERS_DOC)
     destinations: list[int] = Field([], description="Ids of destinations (see /destinations)")
     enabled: bool = True
+    open_case: bool = Field(False, description="Also open a follow-up case (see /cases)")
 
 
 class RulePatch(Schema):
@@ -31,6 +32,7 @@ class RulePatch(Schema):
     )
     destinations: list[int] | None = None
     enabled: bool | None = None
+    open_case: bool | None = None
 
 
 class RuleOut(Schema):
@@ -40,6 +42,7 @@ class RuleOut(Schema):
     parameters: dict[str, Any]
     destinations: list[int]
     enabled: bool
+    open_case: bool
     created_at: datetime
     updated_at: datetime
 
