@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from earful.accounts.access import TokenAuth
 from earful.alerts.api import router as alerts_router
 from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
-from earful.customers.api import events_router
+from earful.customers.api import events_router, orders_router
 from earful.customers.api import router as customers_router
 from earful.inbox.api import router as inbox_router
 from earful.inbox.api_trends import router as inbox_trends_router
@@ -43,6 +43,7 @@ api.add_router("/insights", insights_stats_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/themes", themes_router)
 api.add_router("/events", events_router)
+api.add_router("/orders", orders_router)
 api.add_router("", ingest_router)  # /sources, /imports
 api.add_router("/items", inbox_trends_router)  # /items/trends, before /items/{item_id}
 api.add_router("/items", inbox_router)
