@@ -137,6 +137,9 @@ class LoyaltyProgram(TimeStamped):
     first_order_bonus = models.PositiveIntegerField(default=50)
     every_nth_order = models.PositiveSmallIntegerField(default=5, help_text="0: no streak bonus")
     nth_order_bonus = models.PositiveIntegerField(default=100)
+    referral_landing_url = models.URLField(
+        blank=True, help_text="Where a referral link leads (the code is added as ?ref=)"
+    )
 
 
 class LoyaltyLevel(OrgScoped):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from earful.health.services import loyalty, recompute, referrals, thanks
+from earful.health.services import fitting, loyalty, recompute, referrals, thanks
 
 
 @task()
@@ -34,3 +34,10 @@ def apply_orders(organization_id: int, customer_ids: list[int]) -> int:
 @task()
 def send_thank_you(thank_you_id: int) -> bool:
     return thanks.send_thank_you(thank_you_id=thank_you_id)
+
+
+@task()
+def fit_weights(organization_id: int) -> str:
+    fit = fitting.fit_weights(organization_id=organization_id)
+    recompute.recompute_all(organization_id=organization_id)
+    return str(fit["used"])

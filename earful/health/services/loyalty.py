@@ -217,3 +217,38 @@ def customer_for_signed(value: str) -> Customer | None:
     except (signing.BadSignature, ValueError, TypeError):
         return None
     return Customer.objects.filter(organization_id=org_id, pk=customer_id).first()
+
+
+def ledger_of(customer: Customer, *, limit: int = 100) -> list[LoyaltyEntry]:
+    return list(
+        LoyaltyEntry.objects.filter(customer=customer).order_by("-occurred_at", "-pk")[:limit]
+    )
+
+
+_RULES: tuple[str, ...] = ("enabled", "points_per_unit", "points_per_order")
+_RULES += ("first_order_bonus", "every_nth_order", "nth_order_bonus")
+
+
+def program_settings(organization: Organization) -> dict:
+    program = program_for(organization.pk)
+    levels = LoyaltyLevel.objects.filter(organization=organization)
+    return {
+        **{name: getattr(program, name) for name in _RULES},
+        "levels": [
+            {"name": lv.name, "threshold": lv.threshold, "benefits": lv.benefits} for lv in levels
+        ],
+    }
+
+
+def update_program(*, organization: Organization, data: dict) -> LoyaltyProgram:
+    """The rules and the levels, replaced together. Existing entries are never changed."""
+    program = program_for(organization.pk)
+    with transaction.atomic():
+        for name in _RULES:
+            setattr(program, name, data[name])
+        program.save()
+        set_levels(
+            organization=organization,
+            levels=[(lv["name"], lv["threshold"], lv.get("benefits", "")) for lv in data["levels"]],
+        )
+    return program
