@@ -98,6 +98,7 @@ WORKER_SWEEPS = (
         "earful.ingest.services.webhooks:sweep_webhooks",
     ),
     ("alerts", "EARFUL_ALERT_SWEEP_SECONDS", 60, "earful.alerts.services:sweep_alerts"),
+    ("health", "EARFUL_HEALTH_SWEEP_SECONDS", 3600, "earful.health.services.sweep:sweep"),
     (
         "themes",
         "EARFUL_THEMES_SWEEP_SECONDS",
