@@ -19,6 +19,7 @@ from earful.accounts.services import add_member, create_organization, set_passwo
 from earful.alerts.models import AlertRule, Destination, DestinationKind, RuleKind
 from earful.alerts.services import create_destination, create_rule
 from earful.customers.models import Account
+from earful.health.demo import seed_health
 from earful.customers.services import ImportReport, import_customers
 from earful.demo.people import customer_rows
 from earful.demo.responses import (
@@ -250,6 +251,7 @@ def seed_demo(
         surveys.append(survey)
     _demo_alerts(organization, owner)
     new_voices = _seed_voices(organization, rows, now, voices, progress)
+    seed_health(organization=organization, now=now)
     return DemoSummary(
         organization=organization,
         logins=logins,
