@@ -38,10 +38,20 @@ class CustomerHealth(OrgScoped):
     )
     last_voice_at = models.DateTimeField(null=True, blank=True)
     last_touch_at = models.DateTimeField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0, help_text="Public reviews they wrote")
+    ideas = models.PositiveIntegerField(default=0, help_text="Ideas they posted")
+    referred = models.PositiveIntegerField(default=0, help_text="Sign-ups through their link")
+    referred_bought = models.PositiveIntegerField(default=0, help_text="Of whom bought")
+    fan_points = models.PositiveIntegerField(
+        default=0,
+        help_text="Orders (12 months) + 5 per referral that bought + 3 per review + 2 per idea",
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["organization", "score"]),
+            models.Index(fields=["organization", "-value_12m"], name="health_by_value"),
+            models.Index(fields=["organization", "-fan_points"], name="health_by_fan_points"),
             models.Index(fields=["organization", "due_at"]),
             models.Index(fields=["organization", "last_touch_at"]),
             models.Index(
@@ -78,6 +88,8 @@ class HealthState(TimeStamped):
     last_run_customers = models.PositiveIntegerField(default=0)
     last_run_seconds = models.FloatField(default=0)
     weights = models.JSONField(default=dict, blank=True, help_text="Fitted; empty: the defaults")
+    bands = models.JSONField(default=dict, blank=True, help_text="Customers per band (roll-up)")
+    value_at_risk = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     fit = models.JSONField(default=dict, blank=True, help_text="The last backtest's figures")
 
 

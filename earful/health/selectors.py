@@ -6,14 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from earful.accounts.models import Member, Organization
 from earful.customers.models import Account, Customer
-from earful.feedback.models import FeedbackItem
 from earful.health.models import CustomerHealth, HealthDay, HealthState, Referral, ReferralLink
 from earful.health.scoring import Band
 from earful.health.services.budget import budget_refusals
@@ -53,17 +52,11 @@ class Overview:
 
 
 def overview(organization: Organization) -> Overview:
-    counts = dict(
-        CustomerHealth.objects.filter(organization=organization)
-        .values("band")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("band", "n")
-    )
-    bands = {band: counts.get(band, 0) for band in Band.LABELS}
-    at_risk = CustomerHealth.objects.filter(organization=organization, band=Band.AT_RISK)
-    value = at_risk.aggregate(v=Sum("value_12m"))["v"] or 0
-    return Overview(bands, value, HealthState.objects.filter(organization=organization).first())
+    """Customers per band and the value at risk: the roll-up kept with the scores (one row)."""
+    state = HealthState.objects.filter(organization=organization).first()
+    counts = (state.bands if state else {}) or {}
+    bands = {band: max(0, counts.get(band, 0)) for band in Band.LABELS}
+    return Overview(bands, state.value_at_risk if state else 0, state)
 
 
 def list_by_score(
@@ -140,43 +133,17 @@ def indifference_radar(
     ]
 
 
-def _count(model_rows: QuerySet, field: str) -> Coalesce:  # type: ignore[type-arg]
-    return Coalesce(
-        Subquery(
-            model_rows.filter(**{field: OuterRef("customer_id")})
-            .values(field)
-            .annotate(n=Count("id"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
 def superfans(
     organization: Organization, *, limit: int = PAGE, offset: int = 0
 ) -> list[CustomerHealth]:
     """Promoters (highly satisfied last) who also buy often (3 orders or more in 12 months, on
-    rhythm), ranked by what they do for others: referrals that bought, public reviews, ideas."""
-    reviews = FeedbackItem.objects.filter(organization=organization, channel="review")
-    ideas = FeedbackItem.objects.filter(organization=organization, channel="idea")
-    referrals = Referral.objects.filter(organization=organization)
+    rhythm), ranked by what they do for others: referrals that bought, public reviews, ideas
+    (`fan_points`, kept on the row by the recompute)."""
     return list(
         _rows(organization)
         .filter(tier="highly_satisfied", orders_12m__gte=3)
         .filter(Q(lateness__isnull=True) | Q(lateness__lt=LATE))
-        .annotate(
-            reviews=_count(reviews, "customer_id"),
-            ideas=_count(ideas, "customer_id"),
-            referred=_count(referrals, "link__customer_id"),
-            referred_bought=_count(
-                referrals.filter(first_purchase_at__isnull=False), "link__customer_id"
-            ),
-        )
-        .annotate(
-            fan=F("orders_12m") + 5 * F("referred_bought") + 3 * F("reviews") + 2 * F("ideas")
-        )
-        .order_by("-fan", "-value_12m", "customer_id")[offset : offset + limit]
+        .order_by("-fan_points", "-value_12m", "customer_id")[offset : offset + limit]
     )
 
 

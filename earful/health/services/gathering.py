@@ -22,7 +22,7 @@ from django.db.models.functions import RowNumber
 from earful.customers.models import CustomerEvent, EventType
 from earful.feedback.models import FeedbackItem, Sentiment
 from earful.health import sources
-from earful.health.models import ThankYou, ThankYouState
+from earful.health.models import Referral, ThankYou, ThankYouState
 from earful.health.scoring import RECENT, SILENCE_GRACE, VOICE_WINDOW, Inputs
 from earful.outreach.models import Invitation, MessageState, OutboundMessage
 from earful.surveys.models import Response, TrustMode
@@ -36,6 +36,10 @@ Scope = list[int] | tuple[int, int]
 class Gathered:
     inputs: Inputs = field(default_factory=Inputs)
     orders_12m: int = 0
+    reviews: int = 0
+    ideas: int = 0
+    referred: int = 0
+    referred_bought: int = 0
     last_voice_id: int | None = None
     last_voice_mood: str = ""
     last_voice_at: datetime | None = None
@@ -239,6 +243,38 @@ def _touches(org: int, scope: Scope, now: datetime, out: dict[int, Gathered]) ->
         i.last_touch_at = sources._later(i.last_touch_at, at)
 
 
+def _advocacy(org: int, scope: Scope, now: datetime, out: dict[int, Gathered]) -> None:
+    """Public reviews and ideas they wrote; sign-ups through their link, and who of them bought."""
+    posts = (
+        FeedbackItem.objects.filter(
+            _scoped("customer_id", scope),
+            organization_id=org,
+            channel__in=["review", "idea"],
+            received_at__lt=now,
+        )
+        .values("customer_id")
+        .annotate(
+            reviews=Count("id", filter=Q(channel="review")),
+            ideas=Count("id", filter=Q(channel="idea")),
+        )
+        .order_by()
+    )
+    for r in posts:
+        g = out[r["customer_id"]]
+        g.reviews, g.ideas = r["reviews"], r["ideas"]
+    referred = (
+        Referral.objects.filter(
+            _scoped("link__customer_id", scope), organization_id=org, signed_up_at__lt=now
+        )
+        .values("link__customer_id")
+        .annotate(n=Count("id"), bought=Count("id", filter=Q(first_purchase_at__lt=now)))
+        .order_by()
+    )
+    for r in referred:
+        g = out[r["link__customer_id"]]
+        g.referred, g.referred_bought = r["n"], r["bought"]
+
+
 def _provided(org: int, ids: list[int], out: dict[int, Gathered]) -> None:
     plain: dict[str, dict[int, Any]] = {k: sources.provided(k, org, ids) for k in sources.KINDS}
     for customer_id, at in plain[sources.TOUCHES].items():
@@ -258,7 +294,7 @@ def gather(
     """Every signal of these customers as of `now` (a customer with none gets the defaults)."""
     out = {customer_id: Gathered() for customer_id in customer_ids}
     scope = scope if scope is not None else customer_ids
-    for read in (_purchases, _tiers, _voices, _invitations, _touches):
+    for read in (_purchases, _tiers, _voices, _invitations, _touches, _advocacy):
         read(organization_id, scope, now, _Only(out))
     _provided(organization_id, customer_ids, _Only(out))
     for g in out.values():

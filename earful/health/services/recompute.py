@@ -17,16 +17,17 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from earful.accounts.models import Organization
 from earful.customers.models import Customer, CustomerEvent
 from earful.feedback.models import FeedbackItem
 from earful.health.models import CustomerHealth, HealthDay, HealthState
-from earful.health.scoring import DEFAULT_WEIGHTS, score_customer
+from earful.health.scoring import DEFAULT_WEIGHTS, Band, score_customer
 from earful.health.services.gathering import Gathered, gather
 from earful.outreach.models import Invitation, OutboundMessage
 from earful.surveys.models import Response
@@ -94,6 +95,11 @@ def _row(org: int, customer_id: int, g: Gathered, now: datetime, weights: dict) 
         last_voice_mood=g.last_voice_mood,
         last_voice_at=g.last_voice_at,
         last_touch_at=g.inputs.last_touch_at,
+        reviews=g.reviews,
+        ideas=g.ideas,
+        referred=g.referred,
+        referred_bought=g.referred_bought,
+        fan_points=g.orders_12m + 5 * g.referred_bought + 3 * g.reviews + 2 * g.ideas,
         created_at=now,
         updated_at=now,
     )
@@ -117,6 +123,11 @@ _FIELDS = [
     "last_voice_mood",
     "last_voice_at",
     "last_touch_at",
+    "reviews",
+    "ideas",
+    "referred",
+    "referred_bought",
+    "fan_points",
     "updated_at",
 ]
 
@@ -126,9 +137,13 @@ def _recompute_batch(
 ) -> int:
     """Scores one batch, writes its rows and the day's history; returns the scores changed."""
     gathered = gather(organization_id=org, customer_ids=ids, now=now, scope=scope)
-    before = dict(
-        CustomerHealth.objects.filter(customer_id__in=ids).values_list("customer_id", "score")
+    stored = list(
+        CustomerHealth.objects.filter(customer_id__in=ids).values_list(
+            "customer_id", "score", "band", "value_12m"
+        )
     )
+    before = {c: score for c, score, _, _ in stored}
+    old_rows = [(band, value) for _, _, band, value in stored]
     month_ago = _previous_scores(ids, now)
     rows = [_row(org, customer_id, g, now, weights) for customer_id, g in gathered.items()]
     for row in rows:
@@ -147,7 +162,39 @@ def _recompute_batch(
         HealthDay.objects.bulk_create(
             days, update_conflicts=True, unique_fields=["customer", "day"], update_fields=["score"]
         )
+        _roll_forward(org, old_rows, [(r.band, r.value_12m) for r in rows])
     return len(days)
+
+
+def _roll_forward(org: int, old: list[tuple[str, Decimal]], new: list[tuple[str, Decimal]]) -> None:
+    """The organization's band counts and value at risk, moved by this batch's changes (the
+    full recount in `_finish` corrects any drift)."""
+    state = HealthState.objects.select_for_update().filter(organization_id=org).first()
+    if state is None:
+        return
+    bands = dict(state.bands or {})
+    value = state.value_at_risk
+    for sign, rows in ((-1, old), (1, new)):
+        for band, row_value in rows:
+            bands[band] = bands.get(band, 0) + sign
+            if band == Band.AT_RISK:
+                value += sign * row_value
+    HealthState.objects.filter(pk=state.pk).update(bands=bands, value_at_risk=value)
+
+
+def roll_up(organization_id: int) -> None:
+    """Recounts the band counts and the value at risk from the rows (one grouped query)."""
+    rows = (
+        CustomerHealth.objects.filter(organization_id=organization_id)
+        .values("band")
+        .annotate(n=Count("id"), value=Sum("value_12m"))
+        .order_by()
+    )
+    bands = {r["band"]: r["n"] for r in rows}
+    value = next((r["value"] for r in rows if r["band"] == Band.AT_RISK), None) or Decimal(0)
+    HealthState.objects.filter(organization_id=organization_id).update(
+        bands=bands, value_at_risk=value
+    )
 
 
 def recompute_customers(
@@ -163,7 +210,10 @@ def recompute_customers(
             ).values_list("pk", flat=True)
         )
     )
-    weights = weights_for(state_for(organization_id))
+    state = state_for(organization_id)
+    if state.last_run_at is None and not state.bands:
+        roll_up(organization_id)  # the first numbers to move forward from
+    weights = weights_for(state)
     report = RecomputeReport(customers=len(ids))
     for chunk in _chunks(ids):
         report.changed += _recompute_batch(organization_id, chunk, now, weights)
@@ -236,6 +286,7 @@ def refresh_health(*, organization_id: int, now: datetime | None = None) -> Reco
 
 
 def _finish(state: HealthState, now: datetime, report: RecomputeReport) -> None:
+    roll_up(state.organization_id)
     HealthState.objects.filter(pk=state.pk).update(
         watermark=now,
         last_run_at=timezone.now(),

@@ -109,3 +109,20 @@ def test_a_voice_without_a_customer_changes_nobodys_score(alice, shop):
         ["recency", 10, "ordered 5 days ago, on rhythm (usually every 28)"],
         ["listening", -10, "nobody has contacted or answered them yet"],
     ]
+
+
+def test_the_band_counts_roll_forward_with_each_change(alice, shop):
+    from earful.health.selectors import overview
+    from earful.health.services.recompute import recompute_customers
+
+    recompute_all(organization_id=alice.organization.pk, now=NOW)
+    before = overview(alice.organization)
+    assert before.total == 3
+    recompute_customers(
+        organization_id=alice.organization.pk,
+        customer_ids=[shop["fan"].pk],
+        now=NOW + timedelta(days=120),  # no order for 130 days: the fan drops
+    )
+    after = overview(alice.organization)
+    assert after.total == 3
+    assert after.bands["champion"] == before.bands["champion"] - 1
