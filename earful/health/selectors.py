@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from earful.accounts.models import Member, Organization
+from earful.core.charts import line_chart
 from earful.customers.models import Account, Customer
 from earful.health.models import CustomerHealth, HealthDay, HealthState, Referral, ReferralLink
 from earful.health.scoring import Band
@@ -254,3 +255,24 @@ def at_risk_card(organization: Organization, *, top: int = 5) -> AtRiskCard:
         _rows(organization).filter(band=Band.AT_RISK).order_by("-value_12m", "customer_id")[:top]
     )
     return AtRiskCard(view.bands[Band.AT_RISK], view.value_at_risk, rows)
+
+
+def customer_health_context(customer: Customer) -> dict:
+    """What the `health/_customer_health.html` partial needs (the customer page includes it):
+    the score and its reasons, the 180-day history as a chart, loyalty, referrals."""
+    from earful.health.services.loyalty import standing_of
+
+    view = customer_health(customer)
+    chart = line_chart(
+        [(d.isoformat(), s) for d, s in view.history],
+        title="Health over the last 180 days",
+        y_range=(0, 100),
+        height=140,
+    )
+    return {
+        "customer": customer,
+        "ch": view,
+        "chart": chart,
+        "standing": standing_of(customer),
+        "labels": Band.LABELS,
+    }

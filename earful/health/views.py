@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from earful.accounts.access import member_required
 from earful.accounts.models import Member
 from earful.accounts.roles import Permission
-from earful.core.charts import line_chart
 from earful.health import selectors, tasks
 from earful.health.reviews import review_invitation_policy
 from earful.health.scoring import Band
@@ -117,25 +116,7 @@ def thank(request: HttpRequest) -> HttpResponse:
 @member_required(READ)
 def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
     found = selectors.access_customer(_member(request), customer_id)
-    return render(request, "health/customer.html", customer_context(found))
-
-
-def customer_context(customer: object) -> dict:
-    """What `health/_customer_health.html` needs (the customer page includes it too)."""
-    view = selectors.customer_health(customer)  # type: ignore[arg-type]
-    chart = line_chart(
-        [(d.isoformat(), s) for d, s in view.history],
-        title="Health over the last 180 days",
-        y_range=(0, 100),
-        height=140,
-    )
-    return {
-        "customer": customer,
-        "ch": view,
-        "chart": chart,
-        "standing": loyalty.standing_of(customer),  # type: ignore[arg-type]
-        "labels": Band.LABELS,
-    }
+    return render(request, "health/customer.html", selectors.customer_health_context(found))
 
 
 @require_POST

@@ -132,3 +132,24 @@ def test_list_query_counts_do_not_grow_with_rows(alice, shop, url):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_home_cards_and_the_customer_partial_render(alice, scored):
+    from datetime import timedelta
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from earful.health import selectors
+
+    org = alice.organization
+    card = render_to_string("health/_card_at_risk.html", {"at_risk": selectors.at_risk_card(org)})
+    assert "At risk" in card
+    moved = selectors.moved_up_a_level(org, since=timezone.now() - timedelta(days=30))
+    assert "Nobody in the last 30 days" in render_to_string(
+        "health/_card_moved_up.html", {"moved": moved}
+    )
+    partial = render_to_string(
+        "health/_customer_health.html", selectors.customer_health_context(scored["leaver"])
+    )
+    assert "no order in 74 days, usually every 21" in partial
