@@ -19,7 +19,6 @@ from earful.accounts.services import add_member, create_organization, set_passwo
 from earful.alerts.models import AlertRule, Destination, DestinationKind, RuleKind
 from earful.alerts.services import create_destination, create_rule
 from earful.customers.models import Account
-from earful.health.demo import seed_health
 from earful.customers.services import ImportReport, import_customers
 from earful.demo.people import customer_rows
 from earful.demo.responses import (
@@ -32,6 +31,7 @@ from earful.demo.responses import (
 )
 from earful.demo.translations import FRENCH, LANGUAGE
 from earful.demo.voices import plan_voices
+from earful.health.demo import seed_health
 from earful.ingest.services.upserting import upsert_records
 from earful.ingest.sources import get_source
 from earful.surveys.models import Response, Survey
