@@ -126,3 +126,30 @@ def test_the_band_counts_roll_forward_with_each_change(alice, shop):
     after = overview(alice.organization)
     assert after.total == 3
     assert after.bands["champion"] == before.bands["champion"] - 1
+
+
+def test_without_enough_history_the_default_weights_stay_and_the_page_says_why(alice, shop):
+    from earful.health.services.fitting import fit_weights
+
+    fit = fit_weights(organization_id=alice.organization.pk, now=NOW)
+    assert fit["used"] == "default"
+    assert fit["why"].startswith("not enough history yet")
+    assert HealthState.objects.get(organization=alice.organization).weights == {}
+    page = alice.client.get("/health/").content.decode()
+    assert "not enough history yet" in page
+
+
+def test_the_fit_learns_weights_from_a_planted_history(alice):
+    import numpy as np
+
+    from earful.health.scoring import COMPONENTS
+    from earful.health.services.fitting import auc, logistic, weights_from
+
+    rng = np.random.default_rng(19)
+    points = np.zeros((600, len(COMPONENTS)))
+    points[:, 0] = rng.choice([10, -4, -10, -18, -25], size=600)  # recency decides
+    points[:, 5] = rng.choice([0, -8], size=600)  # hesitancy is noise here
+    churned = (points[:, 0] <= -18).astype(float)
+    weights = weights_from(logistic(points, churned), points)
+    assert weights["recency"] > weights["hesitancy"]
+    assert auc(-points[:, 0], churned) == 1.0
