@@ -127,7 +127,7 @@ def get_customer_health(request: HttpRequest, customer_id: int) -> dict:
     return {
         "health": health_out(view.health) if view.health else None,
         "history": [{"day": d, "score": s} for d, s in view.history],
-        "referral_link": f"{settings.EARFUL_BASE_URL}/r/{link.code}/" if link else None,
+        "referral_link": f"{settings.EARFUL_BASE_URL}/ref/{link.code}/" if link else None,
         "referred": view.referred,
         "referred_bought": view.referred_bought,
         "loyalty_balance": standing.balance,
@@ -224,7 +224,7 @@ def make_link(request: HttpRequest, payload: ReferralLinkIn) -> dict:
     member = api_member(request, WRITE)
     customer = selectors.access_customer(member, payload.customer_id)
     link = referrals.referral_link_for(customer=customer)
-    url = f"{settings.EARFUL_BASE_URL}/r/{link.code}/"
+    url = f"{settings.EARFUL_BASE_URL}/ref/{link.code}/"
     return {"customer_id": customer.pk, "code": link.code, "url": url}
 
 

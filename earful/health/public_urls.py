@@ -5,5 +5,5 @@ from earful.health import views
 app_name = "health_public"
 urlpatterns = [
     path("l/<str:token>/", views.public_loyalty, name="loyalty"),
-    path("r/<str:code>/", views.referral_redirect, name="referral"),
+    path("ref/<str:code>/", views.referral_redirect, name="referral"),
 ]

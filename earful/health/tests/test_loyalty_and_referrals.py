@@ -104,7 +104,7 @@ def test_a_referral_sign_up_and_first_purchase_come_back_to_the_link(
 ):
     fan = CustomerFactory(organization=alice.organization, external_id="fan")
     link = referrals.referral_link_for(customer=fan)
-    assert client.get(f"/r/{link.code}/").status_code == 200  # the landing page, counted
+    assert client.get(f"/ref/{link.code}/").status_code == 200  # the landing page, counted
     response = alice.api.post(
         "/api/v1/health/referrals/signups",
         json.dumps({"code": link.code, "customer": "newbie"}),
