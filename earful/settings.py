@@ -187,6 +187,8 @@ EARFUL_RATE_LIMIT_PUBLIC = env.get_str("EARFUL_RATE_LIMIT_PUBLIC", "120/60")
 EARFUL_RATE_LIMIT_TOKEN = env.get_str("EARFUL_RATE_LIMIT_TOKEN", "1200/60")
 EARFUL_PUBLIC_MAX_BODY_BYTES = env.get_int("EARFUL_PUBLIC_MAX_BODY_BYTES", 32768, minimum=1024)
 EARFUL_TRUST_X_FORWARDED_FOR = env.get_bool("EARFUL_TRUST_X_FORWARDED_FOR", False)
+# Outbound requests to user-given URLs (earful/core/outbound.py): public addresses only unless on.
+EARFUL_ALLOW_PRIVATE_DESTINATIONS = env.get_bool("EARFUL_ALLOW_PRIVATE_DESTINATIONS", False)
 
 LOGGING = {
     "version": 1,
