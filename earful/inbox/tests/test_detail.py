@@ -170,8 +170,12 @@ def test_a_trustee_answer_never_shows_who_gave_it(alice):
     assert "answered" not in timeline.split("Invited to “Staff pulse”")[1].split("</li>")[0]
     body = alice.api.get(api(ticket.pk)).json()
     assert [e["kind"] for e in body["timeline"]] == ["item", "invitation"]  # nothing else
-    assert body["timeline"][1]["detail"] == "opened"
+    assert body["timeline"][1]["detail"] == "sent"  # what the invitee did is not shown
     secret = FeedbackItem.objects.get(organization=alice.organization, text__startswith="Secret")
+    assert alice.client.get(page(secret.pk)).status_code == 404  # one respondent: held back
+    assert alice.api.get(api(secret.pk)).status_code == 404
+    for n in range(4):
+        submit_response(survey=survey, answers={"nps": 9}, key=f"other{n}")
     html = alice.client.get(page(secret.pk)).content.decode()
     assert "Zelda" not in html
     assert "confidential (trustee survey)" in html
