@@ -197,5 +197,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.get_str("EARFUL_LOG_LEVEL", "INFO")},
 }
 
+# The worker (earful/core/worker.py): a task running longer than the lease is run again; the
+# pages show a banner when no worker reported in for the stale time.
+EARFUL_TASK_LEASE_SECONDS = env.get_int("EARFUL_TASK_LEASE_SECONDS", 600, minimum=30)
+EARFUL_WORKER_STALE_SECONDS = env.get_int("EARFUL_WORKER_STALE_SECONDS", 120, minimum=10)
+
 # Alerts (earful/alerts): past this many per destination per hour, one daily digest instead.
 EARFUL_ALERT_DIGEST_THRESHOLD = env.get_int("EARFUL_ALERT_DIGEST_THRESHOLD", 10, minimum=1)
