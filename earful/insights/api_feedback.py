@@ -102,8 +102,9 @@ class PendingOut(Schema):
 
 @router.get("", response=FeedbackPage)
 def list_feedback_items(request: HttpRequest, filters: Query[FeedbackFilters]) -> dict:
-    """The organization's feedback items, newest first, with sentiment and hesitancy."""
-    member = api_member(request, Permission.VIEW_DASHBOARDS)
+    """The organization's feedback items, newest first, with sentiment and hesitancy. Needs a
+    role that reads customers and what they wrote (not a viewer)."""
+    member = api_member(request, Permission.VIEW_CUSTOMERS)
     items = list_feedback(
         member.organization,
         channel=filters.channel,
