@@ -5,6 +5,16 @@ from earful.accounts.roles import Role
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, label="Token name", initial="My token")
+    scope = forms.ChoiceField(
+        choices=[("write", "Read and write"), ("read", "Read only")],
+        initial="write",
+        required=False,
+    )
+    expires_on = forms.DateField(
+        required=False,
+        label="Expires on (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class MemberForm(forms.Form):
