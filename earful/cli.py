@@ -54,7 +54,7 @@ import os
 import sys
 from pathlib import Path
 
-ALIASES = {"worker": "db_worker"}
+ALIASES = {"worker": "run_worker"}
 
 
 def _command_name(args: list[str]) -> list[str]:

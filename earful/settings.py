@@ -193,6 +193,8 @@ EARFUL_RATE_LIMIT_PUBLIC = env.get_str("EARFUL_RATE_LIMIT_PUBLIC", "120/60")
 EARFUL_RATE_LIMIT_TOKEN = env.get_str("EARFUL_RATE_LIMIT_TOKEN", "1200/60")
 EARFUL_PUBLIC_MAX_BODY_BYTES = env.get_int("EARFUL_PUBLIC_MAX_BODY_BYTES", 32768, minimum=1024)
 EARFUL_TRUST_X_FORWARDED_FOR = env.get_bool("EARFUL_TRUST_X_FORWARDED_FOR", False)
+# Outbound requests to user-given URLs (earful/core/outbound.py): public addresses only unless on.
+EARFUL_ALLOW_PRIVATE_DESTINATIONS = env.get_bool("EARFUL_ALLOW_PRIVATE_DESTINATIONS", False)
 
 LOGGING = {
     "version": 1,
@@ -200,6 +202,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.get_str("EARFUL_LOG_LEVEL", "INFO")},
 }
+
+# The worker (earful/core/worker.py): a task running longer than the lease is run again; the
+# pages show a banner when no worker reported in for the stale time.
+EARFUL_TASK_LEASE_SECONDS = env.get_int("EARFUL_TASK_LEASE_SECONDS", 600, minimum=30)
+EARFUL_WORKER_STALE_SECONDS = env.get_int("EARFUL_WORKER_STALE_SECONDS", 120, minimum=10)
 
 # Alerts (earful/alerts): past this many per destination per hour, one daily digest instead.
 EARFUL_ALERT_DIGEST_THRESHOLD = env.get_int("EARFUL_ALERT_DIGEST_THRESHOLD", 10, minimum=1)

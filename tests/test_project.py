@@ -41,7 +41,9 @@ def test_the_cli_maps_friendly_names_to_management_commands():
         "--org",
         "a",
     ]
-    assert _command_name(["worker"]) == ["db_worker"]
+    assert _command_name(["worker"]) == [
+        "run_worker"
+    ]  # db_worker, resilient (earful/core/worker.py)
 
 
 def test_the_readme_starts_with_the_two_commands():

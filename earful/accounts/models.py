@@ -5,7 +5,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
-from earful.accounts.roles import Role, role_allows
+from earful.accounts.roles import Permission, Role, role_allows
 from earful.core.models import TimeStamped
 
 
@@ -63,6 +63,11 @@ class Member(TimeStamped):
 
     def can(self, permission: str) -> bool:
         return role_allows(self.role, permission)
+
+    @property
+    def reads_customers(self) -> bool:
+        """For templates: whether pages may show this member who wrote what."""
+        return self.can(Permission.VIEW_CUSTOMERS)
 
 
 class ApiToken(TimeStamped):

@@ -15,7 +15,10 @@ class Role(models.TextChoices):
 
 class Permission(models.TextChoices):
     VIEW_DASHBOARDS = "view_dashboards", "Read surveys, dashboards and scores"
-    VIEW_CUSTOMERS = "view_customers", "Read customers and their answers"
+    VIEW_CUSTOMERS = (
+        "view_customers",
+        "Read customers and what they wrote, with who wrote it (the inbox, tickets, answers)",
+    )
     EDIT_SURVEYS = "edit_surveys", "Create, edit and publish surveys"
     IMPORT_CUSTOMERS = "import_customers", "Create and import customers"
     MANAGE_TOKENS = "manage_tokens", "Create and revoke their own API tokens"

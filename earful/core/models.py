@@ -33,3 +33,17 @@ class RowIdField(models.BigAutoField):
         if connection.vendor == "sqlite":
             return None
         return connection.data_types_suffix.get(self.get_internal_type())
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per `earful worker` process, touched by its loop (earful/core/worker.py): the
+    pages show a banner when no worker has been seen for a while."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.hostname} (pid {self.pid})"

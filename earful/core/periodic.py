@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +27,20 @@ def run_periodically(
             close_old_connections()
         try:
             outcome = sweep()
-        except Exception:
+        except Exception as exc:
             logger.exception("periodic %s failed", name)
+            if isinstance(exc, DatabaseError):  # locked, dropped: the next round reconnects
+                _close_quietly()
             continue
         if _did_something(outcome):
             logger.info("periodic %s: %s", name, outcome)
+
+
+def _close_quietly() -> None:
+    try:
+        connection.close()
+    except Exception:
+        logger.debug("closing the sweep's connection failed", exc_info=True)
 
 
 def _did_something(outcome: Any) -> bool:

@@ -21,7 +21,7 @@ def list_items(request: HttpRequest, params: Query[ItemParams]) -> dict:
     """Every feedback item of the organization (survey comments, tickets, reviews, social
     posts, ideas), newest first, filtered and searched. Pages by cursor: follow
     `next_cursor` with `after=`, `previous_cursor` with `before=`."""
-    member = api_member(request, Permission.VIEW_DASHBOARDS)
+    member = api_member(request, Permission.VIEW_CUSTOMERS)
     found = find_items(
         member.organization, params.dict(exclude={"limit"}, exclude_none=True), limit=params.limit
     )
@@ -40,7 +40,7 @@ def list_items(request: HttpRequest, params: Query[ItemParams]) -> dict:
 def get_item(request: HttpRequest, item_id: int) -> FeedbackItem:
     """One item with its enrichment, what its source said (metadata) and its customer's
     timeline across channels."""
-    member = api_member(request, Permission.VIEW_DASHBOARDS)
+    member = api_member(request, Permission.VIEW_CUSTOMERS)
     item = access_item(member, item_id)
     item.timeline = customer_timeline(member, item)  # type: ignore[attr-defined]
     return item

@@ -164,13 +164,19 @@ class TimelineEntryOut(Schema):
 
 class ItemDetailOut(ItemOut):
     metadata: dict[str, Any] = Field(..., description="What the source said beyond the columns")
-    analyzed_at: datetime | None
+    analyzed_at: datetime | None = Field(None, description="Trustee survey items: the day only")
     enrichment_error: str
     timeline: list[TimelineEntryOut] | None = Field(
         None,
         description="The customer's history on every channel, newest first; null without a "
         "customer or when the token's role may not read customers",
     )
+
+    @staticmethod
+    def resolve_analyzed_at(item: FeedbackItem) -> datetime | None:
+        if item.analyzed_at is None or getattr(item, "trust_mode", None) != "trustee":
+            return item.analyzed_at
+        return item.analyzed_at.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 class ItemPageOut(Schema):

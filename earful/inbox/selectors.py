@@ -7,7 +7,8 @@ every matching item. Each row carries what the page shows (customer, account, th
 survey answer it came from, the customer's current tier) from the same single query.
 
 Trust modes (docs/user/trust.md) hold here as on the insights pages: an item from a trustee
-survey has no customer and shows none; when 1 to 4 of the matching items come from trustee
+survey has no customer and shows none, and its day only; a trustee survey's items are held back
+until the survey has MIN_GROUP responses; when 1 to 4 of the matching items come from trustee
 surveys they are left out (and counted), as so few could point at who wrote them.
 """
 
@@ -41,6 +42,7 @@ from earful.insights.selectors_rows import RESPONSE_ITEM_PREFIX
 from earful.outreach.models import Invitation
 from earful.outreach.selectors import hide_who_answered
 from earful.surveys.models import Response, Survey, TrustMode
+from earful.surveys.selectors import is_held_back
 from earful.surveys.trust import MIN_GROUP
 from earful.surveys.validation import PROBE_KEY
 
@@ -229,17 +231,20 @@ def filtered_items(organization: Organization, f: ItemFilter) -> QuerySet[Feedba
 def _hide_few_trustee(
     organization: Organization, items: QuerySet[FeedbackItem]
 ) -> tuple[QuerySet[FeedbackItem], int]:
-    """The items less those from trustee surveys when only 1 to 4 match, and how many went.
-    One small query, a second one only when the organization has a trustee survey; the second
-    stops at MIN_GROUP matches."""
+    """The items less those of trustee surveys still under MIN_GROUP responses, and less
+    those from trustee surveys when only 1 to 4 match; how many went. One small query, two
+    more only when the organization has a trustee survey; the last stops at MIN_GROUP."""
     trustee_surveys = Survey.objects.filter(organization=organization, trust_mode=TrustMode.TRUSTEE)
     if not trustee_surveys.exists():
         return items, 0
+    held_back = is_held_back(organization.pk)
+    held = items.filter(held_back).count()
+    items = items.filter(~held_back)
     trustee = _trustee_q(organization)
     found = len(items.filter(trustee).order_by().values_list("id", flat=True)[:MIN_GROUP])
     if 0 < found < MIN_GROUP:
-        return items.exclude(trustee), found
-    return items, 0
+        return items.exclude(trustee), found + held
+    return items, held
 
 
 Page = tuple[list[FeedbackItem], str | None, str | None]  # items, older cursor, newer cursor
@@ -311,8 +316,9 @@ def find_items(
 
 def access_item(member: Member, item_id: int) -> FeedbackItem:
     """The member's organization's item with everything its page shows; 404 for another
-    organization's."""
-    return get_object_or_404(_items(member.organization), pk=item_id)
+    organization's, and for an item of a trustee survey still under its minimum group."""
+    items = _items(member.organization).filter(~is_held_back(member.organization.pk))
+    return get_object_or_404(items, pk=item_id)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def list_url(f: ItemFilter, **cursor: str) -> str:
     return reverse("inbox:list") + (f"?{query}" if query else "")
 
 
-@member_required(Permission.VIEW_DASHBOARDS)
+@member_required(Permission.VIEW_CUSTOMERS)
 def item_list(request: HttpRequest) -> HttpResponse:
     """Every feedback item, newest first, filtered by the query string; bad parameters are
     named (400) and left out, the rest still applies."""
@@ -77,7 +77,7 @@ def _chips(found: ItemPage) -> list[tuple[str, str]]:
     return [(words[name], list_url(f.without(name))) for name in f.params()]
 
 
-@member_required(Permission.VIEW_DASHBOARDS)
+@member_required(Permission.VIEW_CUSTOMERS)
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """One item: its words, source, enrichment and metadata, and its customer's timeline."""
     member = _member(request)

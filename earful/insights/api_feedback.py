@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from django.http import HttpRequest
@@ -19,21 +19,30 @@ ChannelName = Literal["survey", "ticket", "review", "social", "idea"]
 SentimentName = Literal["negative", "neutral", "positive"]
 
 
+def _day_if_trustee(item: FeedbackItem, moment: datetime | None) -> datetime | None:
+    """A trustee survey's item: midnight UTC of the day, never the exact time."""
+    if moment is None or getattr(item, "trust_mode", None) != "trustee":
+        return moment
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 class FeedbackItemOut(Schema):
     id: int
     channel: str
     source_key: str = Field(..., description="Where it came from, unique in the organization")
     customer: str | None = Field(
-        None, alias="customer.external_id", description="The customer's external id, if known"
+        None,
+        description="The customer's external id, if known; never for a pseudonymous or "
+        "trustee survey's item",
     )
     text: str
     score: int | None = Field(None, description="The score given with the text, if any")
     score_scale: str = Field(..., description='The score\'s range, "0-10", "1-5" ...; "" unknown')
-    received_at: datetime
+    received_at: datetime = Field(..., description="Trustee survey items: the day only")
     status: Literal["pending", "analyzed", "failed"] = Field(
         ..., description="pending: not analyzed yet; failed: given up on, see enrichment_error"
     )
-    analyzed_at: datetime | None
+    analyzed_at: datetime | None = Field(None, description="Trustee survey items: the day only")
     sentiment: SentimentName | None
     sentiment_score: float | None = Field(
         None, description="P(positive) - P(negative), from -1 to 1"
@@ -44,6 +53,20 @@ class FeedbackItemOut(Schema):
     )
     hesitancy_reason: str = Field(..., description='"code: explanation", "" when not hesitant')
     enrichment_error: str
+
+    @staticmethod
+    def resolve_customer(item: FeedbackItem) -> str | None:
+        if getattr(item, "trust_mode", None) in ("trustee", "pseudonymous"):
+            return None
+        return item.customer.external_id if item.customer is not None else None
+
+    @staticmethod
+    def resolve_received_at(item: FeedbackItem) -> datetime:
+        return _day_if_trustee(item, item.received_at)  # type: ignore[return-value]
+
+    @staticmethod
+    def resolve_analyzed_at(item: FeedbackItem) -> datetime | None:
+        return _day_if_trustee(item, item.analyzed_at)
 
     @staticmethod
     def resolve_status(item: FeedbackItem) -> str:
@@ -79,8 +102,9 @@ class PendingOut(Schema):
 
 @router.get("", response=FeedbackPage)
 def list_feedback_items(request: HttpRequest, filters: Query[FeedbackFilters]) -> dict:
-    """The organization's feedback items, newest first, with sentiment and hesitancy."""
-    member = api_member(request, Permission.VIEW_DASHBOARDS)
+    """The organization's feedback items, newest first, with sentiment and hesitancy. Needs a
+    role that reads customers and what they wrote (not a viewer)."""
+    member = api_member(request, Permission.VIEW_CUSTOMERS)
     items = list_feedback(
         member.organization,
         channel=filters.channel,

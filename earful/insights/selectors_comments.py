@@ -179,7 +179,7 @@ def parse_filter(params: Mapping[str, str]) -> tuple[CommentFilter, dict[str, st
     return CommentFilter(**values), errors  # type: ignore[arg-type]
 
 
-def _uid_of_item() -> Combinable:
+def uid_of_item() -> Combinable:
     """The response uid inside a survey item's source key, comparable with Response.uid on this
     database: SQLite stores uuids as 32 hex digits, PostgreSQL as its uuid type (cast only
     where the key is a survey key, so a ticket's key is never read as a uuid)."""
@@ -249,7 +249,7 @@ def matching_items(
     items = (
         FeedbackItem.objects.filter(organization=organization)
         .filter(_item_q(f))
-        .alias(response_uid=_uid_of_item())
+        .alias(response_uid=uid_of_item())
     )
     on_response = _response_q(f, moved_ids)
     if on_response is None:

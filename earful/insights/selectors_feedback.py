@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from earful.accounts.models import Organization
 from earful.feedback.models import FeedbackItem, Sentiment
-from earful.surveys.models import Answer
+from earful.insights.selectors_comments import uid_of_item
+from earful.surveys.models import Answer, Response
+from earful.surveys.selectors import is_held_back
 from earful.surveys.services.merging import source_key
 
 SENTIMENTS: tuple[str, ...] = tuple(Sentiment.values)
@@ -79,15 +81,23 @@ def list_feedback(
     sentiment: str | None = None,
     hesitant: bool | None = None,
 ) -> QuerySet[FeedbackItem]:
-    """The organization's items, newest first, with their customer."""
-    items = FeedbackItem.objects.filter(organization=organization)
+    """The organization's items, newest first, with their customer and their survey's trust
+    mode (`trust_mode`, None for items not from a survey). A trustee survey's items are left
+    out until the survey has its minimum group of responses (docs/user/trust.md)."""
+    items = FeedbackItem.objects.filter(organization=organization).alias(response_uid=uid_of_item())
+    items = items.filter(~is_held_back(organization.pk))
     if channel:
         items = items.filter(channel=channel)
     if sentiment:
         items = items.filter(sentiment=sentiment)
     if hesitant is not None:
         items = items.filter(hesitant=hesitant)
-    return items.select_related("customer").order_by("-received_at", "-id")
+    response = Response.objects.filter(organization=organization, uid=OuterRef("response_uid"))
+    return (
+        items.annotate(trust_mode=Subquery(response.values("survey__trust_mode")[:1]))
+        .select_related("customer")
+        .order_by("-received_at", "-id")
+    )
 
 
 def items_of_answers(answers: Sequence[Answer]) -> dict[int, FeedbackItem]:

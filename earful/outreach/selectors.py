@@ -96,24 +96,47 @@ def list_invitations(survey: Survey) -> QuerySet[Invitation]:
 
 
 def invitation_counts(survey: Survey) -> dict[str, int | None]:
-    """Invitations by status; in a trustee survey, 1 to 4 answered is hidden (None)."""
+    """Invitations by status; in a trustee survey what the invitees did is only counted in
+    aggregate: `sent` is every invitation sent, `opened` those whose link was followed
+    (answered or not), `answered` those answered, each hidden (None) at 1 to 4."""
     counts: dict[str, int | None] = dict.fromkeys(InvitationStatus.values, 0)
     rows = Invitation.objects.filter(survey=survey).values_list("status").annotate(n=Count("id"))
     counts.update(dict(rows))
-    answered = counts[InvitationStatus.ANSWERED]
-    counts[InvitationStatus.ANSWERED] = suppress(answered, trustee=survey.is_trustee)
+    if survey.is_trustee:
+        return _trustee_counts(counts)
     return counts
 
 
+def _trustee_counts(counts: dict[str, int | None]) -> dict[str, int | None]:
+    sent, opened, answered = (
+        counts[InvitationStatus.SENT] or 0,
+        counts[InvitationStatus.OPENED] or 0,
+        counts[InvitationStatus.ANSWERED] or 0,
+    )
+    shown_opened = suppress(opened + answered, trustee=True)
+    shown_answered = suppress(answered, trustee=True) if shown_opened is not None else None
+    return {
+        **counts,
+        InvitationStatus.SENT: sent + opened + answered,
+        InvitationStatus.OPENED: shown_opened,
+        InvitationStatus.ANSWERED: shown_answered if answered or shown_opened else 0,
+    }
+
+
 def hide_who_answered(survey: Survey, invitations: Iterable[Invitation]) -> list[Invitation]:
-    """Invitations as members may see them: in a pseudonymous or trustee survey, who answered is
-    kept apart, so an answered invitation shows as opened (or sent), with no answer time.
-    The rows are changed in memory only."""
+    """Invitations as members may see them: in a pseudonymous survey an answered invitation
+    shows as opened (or sent), with no answer time; in a trustee survey nothing an invitee did
+    shows on their row: every invitation that went out shows as sent, with no opened or
+    answered time (those are counted in aggregate only). The rows are changed in memory only."""
     shown = list(invitations)
     if not survey.keeps_identity_apart:
         return shown
+    acted = (InvitationStatus.OPENED, InvitationStatus.ANSWERED)
     for invitation in shown:
-        if invitation.status == InvitationStatus.ANSWERED:
+        if survey.is_trustee and invitation.status in acted:
+            invitation.status = InvitationStatus.SENT
+            invitation.opened_at = invitation.answered_at = None
+        elif invitation.status == InvitationStatus.ANSWERED:
             opened = invitation.opened_at is not None
             invitation.status = InvitationStatus.OPENED if opened else InvitationStatus.SENT
             invitation.answered_at = None
@@ -137,15 +160,22 @@ class SurveyOutreach:
     survey: Survey
     by_status: dict[str, int] = field(default_factory=dict)
     sent: int = 0  # ever sent (sent, opened, answered)
-    opened: int = 0  # the link was followed
+    opened: int = 0  # the link was followed (see `opened_shown` for trustee surveys)
     skipped: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, reason) -> n
 
     @property
+    def opened_shown(self) -> int | None:
+        """None for 1 to 4 opened in a trustee survey (shown as "fewer than 5")."""
+        return suppress(self.opened, trustee=self.survey.is_trustee)
+
+    @property
     def answered(self) -> int | None:
-        """None for 1 to 4 answers in a trustee survey (shown as "fewer than 5")."""
-        return suppress(
-            self.by_status.get(InvitationStatus.ANSWERED, 0), trustee=self.survey.is_trustee
-        )
+        """None for 1 to 4 answers in a trustee survey, or while its opened count is hidden
+        (shown as "fewer than 5")."""
+        answered = self.by_status.get(InvitationStatus.ANSWERED, 0)
+        if self.survey.is_trustee and self.opened_shown is None:
+            return None if answered else 0
+        return suppress(answered, trustee=self.survey.is_trustee)
 
     def skipped_of(self, kind: str) -> list[tuple[str, int]]:
         rows = [(code, n) for (k, code), n in self.skipped.items() if k == kind]

@@ -30,10 +30,16 @@ _COLORS = {
 
 def outcome_chart(row: selectors.SurveyOutreach) -> SafeString:
     """Where each invitation decision ended: answered, opened, sent, scheduled, failed, skipped.
-    A hidden trustee answer count is folded into 'opened or answered'."""
+    A hidden trustee answer count is folded into 'opened or answered', a hidden trustee opened
+    count into 'sent'."""
     counts = dict(row.by_status)
     opened_label = "opened"
-    if row.answered is None:
+    if row.survey.is_trustee and row.opened_shown is None:
+        for status in (InvitationStatus.OPENED, InvitationStatus.ANSWERED):
+            counts[InvitationStatus.SENT] = counts.get(InvitationStatus.SENT, 0) + counts.pop(
+                status, 0
+            )
+    elif row.answered is None:
         counts[InvitationStatus.OPENED] = counts.get(InvitationStatus.OPENED, 0) + counts.pop(
             InvitationStatus.ANSWERED, 0
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -16,8 +16,9 @@ from earful.core.rows import select_rows
 from earful.core.signing import unsign_respondent_ref
 from earful.customers.models import Customer
 from earful.customers.selectors import customer_by_id
-from earful.surveys.models import Response, Survey, SurveyStatus
+from earful.surveys.models import Response, Survey, SurveyStatus, TrustMode
 from earful.surveys.published import published_entry
+from earful.surveys.trust import MIN_GROUP
 
 
 def list_surveys(organization: Organization) -> QuerySet[Survey]:
@@ -93,3 +94,24 @@ def respondent_by_ref(survey: Survey, ref: str) -> Respondent:
         return Respondent()
     customer = customer_by_id(survey.organization_id, found.customer_id)
     return Respondent(customer, found.invitation_id if customer else None)
+
+
+# ---------------------------------------------------------------- trustee hold-back
+
+
+def held_back_responses(organization_id: int) -> QuerySet[Response]:
+    """Responses of the organization's trustee surveys that have fewer than MIN_GROUP
+    responses: their words and scores are shown nowhere until the group is reached
+    (docs/user/trust.md). At most MIN_GROUP - 1 per such survey."""
+    small = (
+        Survey.objects.filter(organization_id=organization_id, trust_mode=TrustMode.TRUSTEE)
+        .annotate(answered=Count("responses"))
+        .filter(answered__lt=MIN_GROUP)
+    )
+    return Response.objects.filter(survey_id__in=small.values("pk"))
+
+
+def is_held_back(organization_id: int, uid_field: str = "response_uid") -> Exists:
+    """On a FeedbackItem queryset that has the response's uid as `uid_field` (insights'
+    `uid_of_item`): the item is a held-back trustee response's. No query of its own."""
+    return Exists(held_back_responses(organization_id).filter(uid=OuterRef(uid_field)))

@@ -50,6 +50,11 @@ def trustee_item_uids(items: list[FeedbackItem]) -> set[str]:
     return {str(uid) for uid in trustee.values_list("uid", flat=True)} if uids else set()
 
 
+def is_trustee_item(item: FeedbackItem, trustee_uids: set[str]) -> bool:
+    key = item.source_key
+    return key.startswith(SURVEY_PREFIX) and key.split(":")[1] in trustee_uids
+
+
 def item_data(item: FeedbackItem, trustee_uids: set[str]) -> dict[str, Any]:
     trustee = item.source_key.startswith(SURVEY_PREFIX) and (
         item.source_key.split(":")[1] in trustee_uids

@@ -22,7 +22,7 @@ from django.utils import timezone
 from earful.accounts.models import Member, Organization
 from earful.accounts.roles import Role
 from earful.alerts.models import Alert
-from earful.core import env
+from earful.core import env, outbound
 from earful.feedback.models import FeedbackItem
 from earful.surveys.models import Response
 from earful.webhooks import payloads, signing, transport
@@ -57,6 +57,11 @@ def clean_endpoint(data: dict[str, Any]) -> dict[str, Any]:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname or len(url) > 500:
         errors.append(("url", "an http(s) address of at most 500 characters"))
+    else:
+        try:
+            outbound.check_url(url)
+        except outbound.OutboundRefused as exc:
+            errors.append(("url", str(exc)))
     types = data.get("event_types") or []
     known = {t.value for t in EventType}
     if not isinstance(types, list) or any(t not in known for t in types):
@@ -144,8 +149,8 @@ def publish_new_responses(*, limit: int = 1000) -> int:
     batch = list(rows.select_related("survey", "customer")[:limit])
     published = 0
     for response in batch:
-        if response.organization_id not in wanted:
-            continue
+        if response.organization_id not in wanted or response.survey.is_trustee:
+            continue  # trustee answers are never sent one by one: their arrival dates them
         data = payloads.response_data(response)
         subject = f"response:{response.uid}"
         kinds = [EventType.RESPONSE_CREATED]
@@ -187,6 +192,7 @@ def publish_enriched_items(*, item_ids: list[int]) -> int:
     wanted = _any_endpoint_wants("feedback.")
     items = [i for i in items if i.organization_id in wanted]
     trustee = payloads.trustee_item_uids(items)
+    items = [i for i in items if not payloads.is_trustee_item(i, trustee)]
     return sum(
         bool(
             publish(

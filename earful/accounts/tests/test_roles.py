@@ -81,3 +81,36 @@ def test_the_roles_page_shows_what_each_role_may_do(bob):
         Role.AGENT.label: 4,
         Role.VIEWER.label: 1,
     }
+
+
+def test_the_roles_table_in_the_docs_is_the_one_the_code_enforces():
+    from pathlib import Path
+
+    from earful.accounts.roles import ROLE_PERMISSIONS, Permission, Role
+
+    doc = Path(__file__).resolve().parents[3] / "docs/user/accounts.md"
+    rows = [line for line in doc.read_text().splitlines() if line.startswith("| ")][2:]
+    roles = list(Role)
+    table = {}
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        table[cells[0]] = {role for role, cell in zip(roles, cells[1:], strict=True) if cell}
+    for permission in Permission:
+        [label] = [name for name in table if name.startswith(permission.label.split(" (")[0])]
+        allowed = {role for role in roles if permission in ROLE_PERMISSIONS[role]}
+        assert table[label] == allowed, permission
+
+
+def test_a_viewer_sees_dashboard_comments_without_who_wrote_them(persona_with_role, alice):
+    from earful.customers.models import Customer
+    from earful.inbox.tests.factories import make_item
+
+    viewer = persona_with_role("viewer")
+    ann = Customer.objects.create(organization=alice.organization, external_id="c1", name="Ann Lee")
+    make_item(alice.organization, "Checkout keeps failing", customer=ann)
+    for_alice = alice.client.get("/insights/comments/").content.decode()
+    for_viewer = viewer.client.get("/insights/comments/").content.decode()
+    assert "Checkout keeps failing" in for_alice
+    assert "Ann Lee" in for_alice
+    assert "Checkout keeps failing" in for_viewer
+    assert "Ann Lee" not in for_viewer

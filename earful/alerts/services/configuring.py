@@ -20,6 +20,7 @@ from earful.alerts.models import (
     RuleKind,
 )
 from earful.alerts.services.parameters import clean_parameters
+from earful.core import outbound
 
 _UNSET: Any = object()
 MAX_EMAILS = 20
@@ -152,6 +153,10 @@ def _destination_errors(kind: str, emails: Sequence[str], url: str) -> list[tupl
         return [("url", "must be an http:// or https:// URL")]
     if len(url) > 500:
         return [("url", "must be at most 500 characters")]
+    try:
+        outbound.check_url(url)
+    except outbound.OutboundRefused as exc:
+        return [("url", str(exc))]
     return []
 
 

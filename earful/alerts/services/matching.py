@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -31,6 +31,7 @@ from earful.ingest.models import PostSnapshot
 from earful.insights.services.score_scales import score_scales
 from earful.surveys.models import Question, Response, TrustMode
 from earful.surveys.scoring import SCALES, QuestionType, Tier, tier_for
+from earful.surveys.selectors import held_back_responses
 
 FRESH = timedelta(days=7)
 Finder = Callable[[AlertRule, QuerySet[FeedbackItem], datetime], list[Candidate]]
@@ -108,6 +109,18 @@ def _comments(responses: list[Response]) -> dict[int, list[str]]:
     return said
 
 
+def _trustee_held_back(
+    responses: QuerySet[Response], organization_id: int, now: datetime
+) -> QuerySet[Response]:
+    """Less a trustee survey's answers while the survey has fewer than MIN_GROUP responses,
+    and those of today (UTC): a trustee answer goes out the day after, never live, so its
+    alert cannot tell when it was given (docs/user/trust.md)."""
+    today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return responses.exclude(pk__in=held_back_responses(organization_id).values("pk")).exclude(
+        survey__trust_mode=TrustMode.TRUSTEE, submitted_at__gte=today
+    )
+
+
 def detractor_responses(
     rule: AlertRule, responses: QuerySet[Response], now: datetime
 ) -> list[Candidate]:
@@ -115,12 +128,14 @@ def detractor_responses(
     p = params(rule)
     widest = max(p["nps_at_most"], 4 if p["other_scales"] else 0)
     rows = list(
-        responses.filter(
+        _trustee_held_back(responses, rule.organization_id, now)
+        .filter(
             organization_id=rule.organization_id,
             score__isnull=False,
             score__lte=widest,
             submitted_at__gte=now - FRESH,
-        ).select_related("survey", "customer")
+        )
+        .select_related("survey", "customer")
     )
     fired = []
     for r in rows:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from earful.alerts.models import Alert, Delivery, DeliveryKind, DeliveryStatus
 from earful.alerts.services.digests import schedule_missing_digests, settle_digest, take_held
-from earful.alerts.services.transport import compose, transmit
+from earful.alerts.services.transport import DeliveryError, compose, transmit
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,10 @@ def send_delivery(*, delivery_id: int, now: datetime | None = None) -> bool:
         return False
     try:
         transmit(delivery.destination, compose(delivery, alerts), now=now)
-    except Exception as exc:  # any failure (HTTP, mail backend): the row goes back to the queue
+    except DeliveryError as exc:  # our words: a status code and a reason, no remote body
+        _failed(delivery, str(exc), now)
+        return False
+    except Exception as exc:  # any other failure (the mail backend): back to the queue
         _failed(delivery, f"{type(exc).__name__}: {exc}", now)
         return False
     with transaction.atomic():

@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,8 +20,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 
 from earful.alerts.models import Alert, Delivery, DeliveryKind, Destination, DestinationKind
+from earful.core import outbound
 
-HTTP_TIMEOUT = 10  # seconds per request
 USER_AGENT = "Earful-Alerts/1"
 
 
@@ -155,36 +153,18 @@ def verify_signature(
     return hmac.compare_digest(expected, header) and abs(now - timestamp) <= tolerance
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer that is not 2xx: the delivery is retried, not sent elsewhere."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects())
-
-
 def post_json(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POSTs; returns the 2xx status, or raises DeliveryError with what came back."""
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
-    )
+    """POSTs through the outbound guard (earful/core/outbound.py: public addresses only, no
+    redirects, short timeout, capped answer); returns the 2xx status, or raises DeliveryError
+    with the status code and a reason in our words (the receiver's body is never kept)."""
     try:
-        with _opener.open(request, timeout=HTTP_TIMEOUT) as answer:
-            status = int(answer.status)
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(300).decode("utf-8", "replace").strip()
-        raise DeliveryError(f"HTTP {exc.code} from {url}: {detail}".strip(": ")) from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DeliveryError(f"no answer from {url}: {reason}") from exc
-    if not 200 <= status < 300:
-        raise DeliveryError(f"HTTP {status} from {url}")
-    return status
+        return outbound.post(
+            url, body, {"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers}
+        )
+    except outbound.OutboundRefused as exc:
+        raise DeliveryError(f"refused: the URL {exc}") from exc
+    except outbound.OutboundFailed as exc:
+        raise DeliveryError(str(exc)) from exc
 
 
 def _json(data: dict[str, Any]) -> bytes:

@@ -12,6 +12,7 @@ import pytest
 from earful.accounts.models import Organization
 from earful.alerts.models import AlertRule, Destination
 from earful.alerts.services import create_destination, create_rule
+from earful.core import outbound
 from earful.feedback.models import FeedbackItem
 
 NOW = datetime(2025, 3, 12, 15, 0, tzinfo=UTC)  # a Wednesday afternoon
@@ -52,3 +53,22 @@ def email_destination(organization: Organization, *emails: str) -> Destination:
 @pytest.fixture
 def org(alice) -> Organization:
     return alice.organization
+
+
+PUBLIC_ADDRESS = "93.184.216.34"  # a public address; nothing connects to it in these tests
+
+
+@pytest.fixture(autouse=True)
+def fake_dns(monkeypatch) -> dict[str, list[str]]:
+    """The resolver at the edge of the outside world: names in the returned dict resolve to
+    their addresses, any other `*.test` / `*.example` name to a public address; nothing is
+    looked up on the network."""
+    names: dict[str, list[str]] = {}
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host in names:
+            return names[host]
+        return [PUBLIC_ADDRESS]
+
+    monkeypatch.setattr(outbound, "resolve", resolve)
+    return names

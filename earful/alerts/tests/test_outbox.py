@@ -24,6 +24,13 @@ from earful.alerts.tests.conftest import NOW, email_destination, make_item, make
 from earful.alerts.tests.receiver import Receiver, Server
 
 
+@pytest.fixture(autouse=True)
+def _receiver_on_this_machine(settings):
+    """The test receiver listens on 127.0.0.1, a private address: allowed here as a
+    self-hoster would with EARFUL_ALLOW_PRIVATE_DESTINATIONS."""
+    settings.EARFUL_ALLOW_PRIVATE_DESTINATIONS = True
+
+
 def _reviews(org, count, at=NOW):
     items = [
         make_item(org, f"Terrible service #{i} <b>&", channel="review", score=1, received_at=at)
@@ -64,7 +71,9 @@ def test_a_receiver_down_for_an_hour_gets_every_alert_once_it_is_back(org):
         clock, _rounds = _run_until(NOW + timedelta(hours=1), NOW)
         deliveries = list(Delivery.objects.order_by("pk"))
         assert {d.status for d in deliveries} == {DeliveryStatus.PENDING}
-        assert all(d.attempts >= 6 and "HTTP 500" in d.last_error for d in deliveries)
+        assert all(d.attempts >= 6 for d in deliveries)
+        # the status code and our words; never what the receiver wrote back
+        assert {d.last_error for d in deliveries} == {"the receiver answered 500"}
         assert len(receiver.requests) == 3 * deliveries[0].attempts
         receiver.failing = False  # back after an hour
         clock, _ = _run_until(clock + RETRY_MAX, clock)
@@ -139,7 +148,7 @@ def test_the_signature_is_hmac_of_timestamp_and_body_with_the_destinations_secre
         receiver.secret = "whsec_not_the_right_one"
         deliver_due(now=NOW)
         assert receiver.forged == 1
-        assert Delivery.objects.get().last_error.startswith("DeliveryError: HTTP 401")
+        assert Delivery.objects.get().last_error == "the receiver answered 401"
         receiver.secret = destination.secret
         deliver_due(now=NOW + timedelta(minutes=1))
     request = receiver.requests[-1]

@@ -120,7 +120,7 @@ def test_a_detractor_fires_once_per_response_through_its_comment_or_the_sweep(or
     assert "No comment" in second.text
 
 
-def test_a_detractor_in_a_trustee_survey_names_nobody(org):
+def test_a_trustee_detractor_waits_for_five_responses_and_the_next_day_and_names_nobody(org):
     make_rule(org, RuleKind.DETRACTOR)
     survey = make_survey(org, questions=NPS_WITH_COMMENT, trust_mode="trustee")
     customer = CustomerFactory(organization=org, name="Jane Roe")
@@ -131,11 +131,16 @@ def test_a_detractor_in_a_trustee_survey_names_nobody(org):
         customer_ref=customer.external_id,
         submitted_at=NOW - timedelta(minutes=5),
     )
-    assert evaluate_periodic(now=NOW) == 1
+    assert evaluate_periodic(now=NOW) == 0  # one respondent: held back
+    for score in (9, 10, 8, 7):
+        _answer(survey, score, submitted_at=NOW - timedelta(minutes=4))
+    assert evaluate_periodic(now=NOW) == 0  # five, but the day is not over: never live
+    assert evaluate_periodic(now=NOW + timedelta(days=1)) == 1
     alert = Alert.objects.get()
     assert "Jane" not in alert.text
     assert customer.external_id not in alert.text
     assert alert.text.startswith("A respondent (trustee survey: nobody sees who)")
+    assert alert.fired_at.date() > (NOW - timedelta(minutes=5)).date()
 
 
 def test_low_csat_fires_only_when_the_rule_watches_other_scales(org):

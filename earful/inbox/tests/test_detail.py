@@ -100,14 +100,14 @@ def test_the_api_gives_the_item_and_its_timeline(alice, inbox):
     assert review["author"] == "Margot L."
 
 
-def test_a_viewer_sees_the_item_but_not_the_customer_s_history(alice, inbox, persona_with_role):
+def test_a_viewer_gets_403_for_an_item_its_text_and_its_customer(alice, inbox, persona_with_role):
+    """The roles table: a viewer does not read customers or what they wrote."""
     viewer = persona_with_role("viewer")
     item = inbox.items["refund"]
-    html = viewer.client.get(page(item.pk)).content.decode()
-    assert "Refund still not processed" in html
-    assert "Your role does not read customers' histories" in html
-    assert "Good value overall" not in html
-    assert viewer.api.get(api(item.pk)).json()["timeline"] is None
+    answer = viewer.client.get(page(item.pk))
+    assert answer.status_code == 403
+    assert "Refund still not processed" not in answer.content.decode()
+    assert viewer.api.get(api(item.pk)).status_code == 403
 
 
 def test_charlie_gets_404_for_org_a_s_item_on_the_page_and_in_the_api(alice, charlie, inbox):
@@ -170,8 +170,12 @@ def test_a_trustee_answer_never_shows_who_gave_it(alice):
     assert "answered" not in timeline.split("Invited to “Staff pulse”")[1].split("</li>")[0]
     body = alice.api.get(api(ticket.pk)).json()
     assert [e["kind"] for e in body["timeline"]] == ["item", "invitation"]  # nothing else
-    assert body["timeline"][1]["detail"] == "opened"
+    assert body["timeline"][1]["detail"] == "sent"  # what the invitee did is not shown
     secret = FeedbackItem.objects.get(organization=alice.organization, text__startswith="Secret")
+    assert alice.client.get(page(secret.pk)).status_code == 404  # one respondent: held back
+    assert alice.api.get(api(secret.pk)).status_code == 404
+    for n in range(4):
+        submit_response(survey=survey, answers={"nps": 9}, key=f"other{n}")
     html = alice.client.get(page(secret.pk)).content.decode()
     assert "Zelda" not in html
     assert "confidential (trustee survey)" in html

@@ -162,10 +162,18 @@ def test_a_cursor_from_another_organization_shows_only_your_own_items(alice, cha
     assert [i["id"] for i in body["items"]] == [mine.pk]
 
 
-def test_a_viewer_reads_the_inbox_and_a_signed_out_visitor_signs_in(persona_with_role, client):
+def test_a_viewer_gets_403_for_the_inbox_and_a_signed_out_visitor_signs_in(
+    persona_with_role, client
+):
+    """The roles table: a viewer reads dashboards, not customers or what they wrote."""
     viewer = persona_with_role("viewer")
-    make_item(viewer.organization, "Seen by a viewer")
-    assert "Seen by a viewer" in viewer.client.get(PAGE).content.decode()
+    make_item(viewer.organization, "Ticket text from cus_42", customer=None)
+    answer = viewer.client.get(PAGE)
+    assert answer.status_code == 403
+    assert "cus_42" not in answer.content.decode()
+    assert viewer.api.get(API).status_code == 403
+    assert viewer.api.get("/api/v1/feedback").status_code == 403
+    assert 'href="/inbox/"' not in viewer.client.get("/surveys/").content.decode()
     assert client.get(PAGE).status_code == 302
     assert client.get(API).status_code == 401
 

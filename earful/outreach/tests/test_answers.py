@@ -81,13 +81,14 @@ def test_in_trustee_mode_the_answer_marks_the_invitation_but_exposes_no_identity
     page = alice.client.get(f"/surveys/{survey.pk}/invitations/").content.decode()
     assert "ext-1" in page
     assert '<span class="tag">Answered</span>' not in page
-    assert '<span class="tag">Opened</span>' in page
+    assert '<span class="tag">Opened</span>' not in page  # what the invitee did: not shown
+    assert '<span class="tag">Sent</span>' in page
     assert "fewer than 5" in page
     listed = alice.api.get(f"/api/v1/surveys/{survey.pk}/invitations").json()
-    assert [(i["customer"], i["status"], i["answered_at"]) for i in listed["items"]] == [
-        ("ext-1", "opened", None)
-    ]
-    assert listed["counts"]["answered"] is None
+    assert [
+        (i["customer"], i["status"], i["opened_at"], i["answered_at"]) for i in listed["items"]
+    ] == [("ext-1", "sent", None, None)]
+    assert (listed["counts"]["opened"], listed["counts"]["answered"]) == (None, None)
 
 
 def test_in_pseudonymous_mode_the_answer_carries_the_customer_s_code_only(
