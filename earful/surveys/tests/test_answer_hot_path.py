@@ -214,7 +214,10 @@ def test_a_body_that_is_not_json_gets_the_same_400_as_from_ninja(survey):
         "{nope",
         content_type="application/json",
     )
-    assert (refused.status_code, refused.json()) == (400, {"detail": "Cannot parse request body"})
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"detail": [{"field": "body", "message": "Cannot parse request body"}]},
+    )
 
 
 def test_an_unknown_survey_or_response_is_404_in_the_api_s_error_shape(survey):
