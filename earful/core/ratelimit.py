@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 
+from earful.core.text import MAX_DEPTH, nests_deeper_than
+
 PUBLIC_PREFIXES = ("/s/", "/api/v1/public/", "/f/", "/widget")
 
 
@@ -89,19 +91,45 @@ class AbuseLimitMiddleware:
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         path = request.path
-        if path.startswith(PUBLIC_PREFIXES):
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-            if length > settings.EARFUL_PUBLIC_MAX_BODY_BYTES:
-                limit = settings.EARFUL_PUBLIC_MAX_BODY_BYTES
-                return _json(413, "body", f"at most {limit} bytes")
-            if request.method != "OPTIONS":
-                wait = seconds_until_allowed("public", client_address(request), self.public)
-                return _too_many(wait) if wait else None
+        refused = _body_refusal(request, path)
+        if refused is not None:
+            return refused
+        if path.startswith(PUBLIC_PREFIXES) and request.method != "OPTIONS":
+            wait = seconds_until_allowed("public", client_address(request), self.public)
+            return _too_many(wait) if wait else None
         authorization = request.META.get("HTTP_AUTHORIZATION", "")
         if path.startswith("/api/") and authorization:
             wait = seconds_until_allowed("token", authorization, self.token)
             return _too_many(wait) if wait else None
         return None
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 1 << 62  # unreadable: treated as too large
+
+
+_FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _body_refusal(request: HttpRequest, path: str) -> HttpResponse | None:
+    """Bodies too large (413) or, for the API's JSON, nested too deep (400), refused before any
+    parsing: Python's JSON parser recurses, and a few KB of `[` exhausted its stack."""
+    public = path.startswith(PUBLIC_PREFIXES)
+    api = path.startswith("/api/")
+    if not (public or api) or request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    limit = settings.EARFUL_PUBLIC_MAX_BODY_BYTES if public else settings.EARFUL_API_MAX_BODY_BYTES
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith(_FORMS) and not public:
+        return None  # uploads (imports): Django's own limits apply
+    if _declared_length(request) > limit:
+        return _json(413, "body", f"at most {limit} bytes")
+    if api and nests_deeper_than(request.body, MAX_DEPTH):
+        return _json(400, "body", f"nests deeper than {MAX_DEPTH} levels")
+    return None
 
 
 def _too_many(wait: int) -> HttpResponse:
