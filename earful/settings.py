@@ -187,7 +187,13 @@ EARFUL_RATE_LIMIT_PUBLIC = env.get_str("EARFUL_RATE_LIMIT_PUBLIC", "120/60")
 EARFUL_RATE_LIMIT_TOKEN = env.get_str("EARFUL_RATE_LIMIT_TOKEN", "1200/60")
 EARFUL_PUBLIC_MAX_BODY_BYTES = env.get_int("EARFUL_PUBLIC_MAX_BODY_BYTES", 32768, minimum=1024)
 EARFUL_API_MAX_BODY_BYTES = env.get_int("EARFUL_API_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
-EARFUL_TRUST_X_FORWARDED_FOR = env.get_bool("EARFUL_TRUST_X_FORWARDED_FOR", False)
+EARFUL_TRUST_X_FORWARDED_FOR = env.get_bool("EARFUL_TRUST_X_FORWARDED_FOR", False)  # = 1 proxy
+EARFUL_TRUSTED_PROXIES = env.get_int(
+    "EARFUL_TRUSTED_PROXIES", 1 if EARFUL_TRUST_X_FORWARDED_FOR else 0, minimum=0
+)
+# Sign-in lock-out (earful/accounts/signin.py): this many failures in this many minutes.
+EARFUL_LOGIN_MAX_FAILURES = env.get_int("EARFUL_LOGIN_MAX_FAILURES", 5, minimum=1)
+EARFUL_LOGIN_LOCKOUT_MINUTES = env.get_int("EARFUL_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 
 LOGGING = {
     "version": 1,
