@@ -14,6 +14,7 @@ from ninja.parser import Parser
 from earful.accounts.access import TokenAuth
 from earful.alerts.api import router as alerts_router
 from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
+from earful.core.openapi import add_edge_statuses
 from earful.core.text import TextInvalid, clean_text, load_json
 from earful.customers.api import events_router
 from earful.customers.api import router as customers_router
@@ -50,7 +51,13 @@ def _clean_param(key: str, value: Any) -> Any:
     return clean_text(value, field=key) if isinstance(value, str) else value  # files pass
 
 
-api = NinjaAPI(
+class EarfulAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """With the statuses the edge answers on every operation (core.openapi)."""
+        return add_edge_statuses(super().get_openapi_schema(**kwargs))
+
+
+api = EarfulAPI(
     title="Earful API",
     version="1",
     description=(

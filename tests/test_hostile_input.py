@@ -84,3 +84,11 @@ def test_the_spec_declares_no_time_format_for_local_times(alice):
     window = spec["components"]["schemas"]["OutreachSettingsIn"]["properties"]["window_start"]
     assert "format" not in window
     assert window["pattern"].startswith("^")
+
+
+def test_drivers_of_a_survey_without_answers_answer_200_not_500(alice):
+    """Found by scripts/fuzz-api.sh: no answers left no rows to shape the predictors from."""
+    survey = make_survey(alice.organization)
+    for endpoint in ("drivers", "movement", "trends"):
+        answer = alice.api.get(f"/api/v1/insights/{endpoint}", {"survey": survey.pk})
+        assert answer.status_code == 200, endpoint
