@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from earful.accounts.access import TokenAuth
+from earful.accounts.api import members_router, tokens_router
 from earful.alerts.api import router as alerts_router
 from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
 from earful.core.openapi import add_edge_statuses
@@ -28,9 +29,16 @@ from earful.insights.api import themes_router
 from earful.insights.api_feedback import router as feedback_router
 from earful.insights.api_stats import router as insights_stats_router
 from earful.outreach.api import router as outreach_router
+from earful.outreach.api_policy import router as contact_policy_router
+from earful.privacy.api import audit_router, retention_router
+from earful.privacy.api import customers_router as rights_router
+from earful.privacy.api import router as exports_router
+from earful.privacy.api import surveys_router as survey_exports_router
 from earful.surveys.api import public_router
 from earful.surveys.api import router as surveys_router
+from earful.webhooks.api import router as webhooks_router
 from earful.widget.api import router as widget_router
+from earful.widget.api_settings import router as widget_settings_router
 
 
 class CleanParser(Parser):
@@ -74,7 +82,17 @@ api = EarfulAPI(
 api.add_router("/surveys", surveys_router)
 api.add_router("/surveys", insights_router)
 api.add_router("/surveys", outreach_router)
+api.add_router("/surveys", survey_exports_router)
 api.add_router("/customers", customers_router)
+api.add_router("/customers", rights_router)
+api.add_router("/exports", exports_router)
+api.add_router("/audit", audit_router)
+api.add_router("/retention", retention_router)
+api.add_router("/webhooks", webhooks_router)
+api.add_router("/members", members_router)
+api.add_router("/tokens", tokens_router)
+api.add_router("/contact-policy", contact_policy_router)
+api.add_router("/widget", widget_settings_router)
 api.add_router("/insights", insights_stats_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/themes", themes_router)

@@ -32,6 +32,17 @@ earful refresh-themes --org SLUG  find the organization's themes again (keeps re
 earful analyze IN.csv --text-column COL [--id-column ID] [--score-column S] --out OUT.csv
                                   sentiment, theme and hesitancy for every row of any CSV
 earful train-sentiment            refit the sentiment weights from ../shared/data (developers)
+earful export responses --survey ID | feedback --org SLUG | customers --org SLUG
+              [--format csv|jsonl] [--bom] --out FILE
+                                  stream a file (progress bar); trustee rules apply
+earful customer-data --org SLUG --who EMAIL-OR-ID [--out FILE]
+                                  everything held about one customer (JSON + summary)
+earful erase-customer --org SLUG --who EMAIL-OR-ID [--yes]
+                                  erase one customer everywhere (scores stay, unlinked)
+earful audit --org SLUG [--action A] [--actor WHO] | --prune [--days N]
+                                  read the audit log; prune past EARFUL_AUDIT_RETENTION_DAYS
+earful backup --out FILE          a consistent copy of the database while Earful runs
+earful restore FILE --yes         put a backup back (stop the server and workers first)
 earful <any manage.py command>    migrate, createsuperuser, shell, ...
 """
 
@@ -107,6 +118,13 @@ WORKER_SWEEPS = (
         "earful.insights.services.themes:refresh_due_themes",
     ),
     ("ideas", "EARFUL_IDEAS_SWEEP_SECONDS", 3600, "earful.ideas.services.sweep:sweep_ideas"),
+    (
+        "event webhooks",
+        "EARFUL_EVENT_WEBHOOK_SWEEP_SECONDS",
+        30,
+        "earful.webhooks.services:sweep_webhooks",
+    ),
+    ("audit", "EARFUL_AUDIT_SWEEP_SECONDS", 86400, "earful.privacy.services:prune_expired_audit"),
 )
 
 

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "earful.inbox",
     "earful.alerts",
     "earful.ideas",
+    "earful.webhooks",
+    "earful.privacy",
     "earful.demo",
 ]
 
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "earful.privacy.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]

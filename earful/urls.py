@@ -24,5 +24,7 @@ urlpatterns = [
     path("alerts/", include("earful.alerts.urls")),
     path("ideas/", include("earful.ideas.urls")),
     path("", include("earful.ideas.public_urls")),
+    path("privacy/", include("earful.privacy.urls")),
+    path("settings/webhooks/", include("earful.webhooks.urls")),
     path("api/v1/", api.urls),
 ]

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from ninja.security import HttpBearer
 
 from earful.accounts.models import Member
-from earful.accounts.selectors import current_member, member_for_token
+from earful.accounts.selectors import active_token, current_member
 from earful.core.api_errors import ApiInvalid
 
 SESSION_ORG_KEY = "earful_organization_id"
@@ -48,11 +48,21 @@ def member_required(permission: str) -> Callable[[View], View]:
     return decorator
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class TokenAuth(HttpBearer):
-    """API auth: `Authorization: Bearer <token>`; request.auth is the token's member."""
+    """API auth: `Authorization: Bearer <token>`; request.auth is the token's member,
+    request.api_token the token. A read-only token may only read (403 otherwise)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Member | None:
-        return member_for_token(token)
+        found = active_token(token)
+        if found is None:
+            return None
+        if found.read_only and request.method not in SAFE_METHODS:
+            raise PermissionDenied("This token is read-only: it may only read.")
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.member
 
 
 def api_member(request: HttpRequest, permission: str) -> Member:

@@ -74,9 +74,20 @@ class ApiToken(TimeStamped):
     digest = models.CharField(max_length=64, unique=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        max_length=10,
+        choices=[("write", "Read and write"), ("read", "Read only")],
+        default="write",
+        help_text="A read-only token may only GET",
+    )
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Null: never expires")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def read_only(self) -> bool:
+        return self.scope == "read"
 
 
 class LoginAttempt(models.Model):

@@ -21,6 +21,9 @@ class Permission(models.TextChoices):
     MANAGE_TOKENS = "manage_tokens", "Create and revoke their own API tokens"
     MANAGE_MEMBERS = "manage_members", "Invite members and change roles"
     MANAGE_ORGANIZATION = "manage_organization", "Rename or delete the organization"
+    EXPORT_DATA = "export_data", "Export responses, feedback and customers"
+    ERASE_CUSTOMERS = "erase_customers", "Export or erase the data of one customer (their rights)"
+    VIEW_AUDIT = "view_audit", "Read the audit log"
 
 
 _ALL = set(Permission)
@@ -34,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Permission.EDIT_SURVEYS,
             Permission.IMPORT_CUSTOMERS,
             Permission.MANAGE_TOKENS,
+            Permission.EXPORT_DATA,
         }
     ),
     Role.AGENT: frozenset(

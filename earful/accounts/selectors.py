@@ -25,7 +25,8 @@ def current_member(user: User | None, organization_id: int | None = None) -> Mem
     return memberships.order_by("id").first()
 
 
-def member_for_token(raw: str) -> Member | None:
+def active_token(raw: str) -> ApiToken | None:
+    """The token for this secret: not revoked, not expired, its user active."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -36,9 +37,16 @@ def member_for_token(raw: str) -> Member | None:
     if token is None or not token.member.user.is_active:
         return None
     now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.member
+    return token
+
+
+def member_for_token(raw: str) -> Member | None:
+    token = active_token(raw)
+    return token.member if token is not None else None
 
 
 def list_tokens(member: Member) -> list[ApiToken]:

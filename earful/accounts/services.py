@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
@@ -44,10 +45,28 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def create_api_token(*, member: Member, name: str) -> NewToken:
+TOKEN_SCOPES = ("write", "read")
+
+
+def create_api_token(
+    *, member: Member, name: str, scope: str = "write", expires_at: datetime | None = None
+) -> NewToken:
+    """A new token (its secret is in the result, once). `scope` "read": GET only."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValueError("name: 1 to 100 characters")
+    if scope not in TOKEN_SCOPES:
+        raise ValueError(f"scope: one of {', '.join(TOKEN_SCOPES)}")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValueError("expires_at: must be in the future")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        member=member, name=name, prefix=raw[:10], digest=hash_token(raw)
+        member=member,
+        name=name,
+        prefix=raw[:10],
+        digest=hash_token(raw),
+        scope=scope,
+        expires_at=expires_at,
     )
     return NewToken(token=token, raw=raw)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.contrib import messages
@@ -60,10 +61,25 @@ def token_list(request: HttpRequest) -> HttpResponse:
     new_raw = None
     form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
     if form.is_bound and form.is_valid():
-        new_raw = services.create_api_token(member=member, name=form.cleaned_data["name"]).raw
-        form = TokenForm()
+        try:
+            new_raw = services.create_api_token(member=member, **_token_fields(form)).raw
+            form = TokenForm()
+        except ValueError as exc:
+            field, _, message = str(exc).partition(": ")
+            form.add_error("expires_on" if field == "expires_at" else None, message)
     context = {"form": form, "tokens": selectors.list_tokens(member), "new_raw": new_raw}
     return render(request, "accounts/tokens.html", context)
+
+
+def _token_fields(form: TokenForm) -> dict[str, Any]:
+    """The form's fields as create_api_token takes them: expiry at the end of that day, UTC."""
+    day = form.cleaned_data.get("expires_on")
+    expires_at = datetime.combine(day, time.max, tzinfo=UTC) if day else None
+    return {
+        "name": form.cleaned_data["name"],
+        "scope": form.cleaned_data["scope"] or "write",
+        "expires_at": expires_at,
+    }
 
 
 @require_POST

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from django.utils import timezone
+from ninja import Router, Schema
+from pydantic import Field
 
 from earful.accounts.access import api_member
 from earful.accounts.roles import Permission
@@ -73,6 +75,32 @@ def delete_destination(request: HttpRequest, destination_id: Id) -> tuple[int, N
     member = api_member(request, EDIT)
     services.delete_destination(destination=selectors.access_destination(member, destination_id))
     return 204, None
+
+
+class DestinationPatch(Schema):
+    enabled: bool
+
+
+class RetryOut(Schema):
+    retried: bool = Field(description="False: the delivery was not failed or waiting")
+
+
+@router.patch("/destinations/{destination_id}", response={200: DestinationOut, 404: ErrorOut})
+def toggle_destination(
+    request: HttpRequest, destination_id: int, payload: DestinationPatch
+) -> Destination:
+    """Turns a destination on or off (its rules keep it)."""
+    member = api_member(request, EDIT)
+    destination = selectors.access_destination(member, destination_id)
+    return services.set_destination_enabled(destination=destination, enabled=payload.enabled)
+
+
+@router.post("/deliveries/{delivery_id}/retry", response={200: RetryOut, 404: ErrorOut})
+def retry_delivery(request: HttpRequest, delivery_id: int) -> dict:
+    """Tries a failed or waiting alert delivery again at the next round."""
+    member = api_member(request, EDIT)
+    delivery = selectors.access_delivery(member, delivery_id)
+    return {"retried": services.retry_delivery(delivery=delivery, now=timezone.now())}
 
 
 @router.get("/{rule_id}", response=RuleOut)

@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from pydantic import Field
 
 from earful.accounts.access import api_member
 from earful.accounts.roles import Permission
 from earful.core.api_errors import ApiInvalid, ErrorOut
 from earful.core.ratelimit import client_address
 from earful.ideas import identity, selectors
-from earful.ideas.models import Idea, ReleaseNote, ResultsPage
+from earful.ideas.models import Comment, Idea, ReleaseNote, ResultsPage
 from earful.ideas.schemas import (
     BeaconIn,
     DrawIn,
@@ -59,6 +61,39 @@ def list_ideas(
     return list(
         selectors.staff_ideas(member.organization, status=status, theme=theme, show=show)[:500]
     )
+
+
+class BoardIn(Schema):
+    intro: str = Field("", max_length=3000)
+    value_attribute: str = Field(
+        "",
+        max_length=60,
+        description="A customer attribute (e.g. mrr) weighing demand; blank: none",
+    )
+
+
+class HideIn(Schema):
+    hidden: bool = True
+
+
+@router.put("/board", response=BoardIn)
+def put_board(request: HttpRequest, payload: BoardIn) -> dict[str, Any]:
+    """The public board's introduction and how demand is weighed (the Ideas settings form)."""
+    member = api_member(request, EDIT)
+    settings = board.board_for(member.organization)
+    settings.intro = payload.intro
+    settings.value_attribute = payload.value_attribute.strip()
+    settings.save()
+    return {"intro": settings.intro, "value_attribute": settings.value_attribute}
+
+
+@router.post("/comments/{comment_id}/hide", response={200: HideIn, 404: ErrorOut})
+def hide_comment(request: HttpRequest, comment_id: int, payload: HideIn) -> dict[str, Any]:
+    """Hides (or shows again) one comment on the public board."""
+    member = api_member(request, EDIT)
+    comment = get_object_or_404(Comment, organization_id=member.organization_id, pk=comment_id)
+    board.moderate_comment(comment=comment, hidden=payload.hidden)
+    return {"hidden": payload.hidden}
 
 
 @router.get("/{idea_id}", response=IdeaOut)

@@ -19,7 +19,7 @@ from earful.outreach.services.answers import (
     mark_invitation_answered,
     record_invitation_opened,
 )
-from earful.outreach.services.configuring import update_outreach_settings
+from earful.outreach.services.configuring import update_contact_policy, update_outreach_settings
 from earful.outreach.services.deciding import InviteOutcome
 from earful.outreach.services.errors import OutreachInvalid
 from earful.outreach.services.inviting import invite_customers
@@ -58,5 +58,6 @@ __all__ = [
     "send_outbound_message",
     "sweep_outreach",
     "unsubscribe_by_invitation",
+    "update_contact_policy",
     "update_outreach_settings",
 ]

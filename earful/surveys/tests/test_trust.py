@@ -143,7 +143,7 @@ def test_no_ip_address_is_stored_anywhere(alice, customer):
         for f in m._meta.get_fields()
         if isinstance(f, models.GenericIPAddressField) or "ip_addr" in f.name
     ]
-    assert ip_fields == []
+    assert ip_fields == ["AuditEvent.address"]  # staff's own changes (privacy app), never answers
     for model in apps.get_models():
         for row in model.objects.values():
             assert "203.0.113.77" not in json.dumps(row, default=str), model.__name__
