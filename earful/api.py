@@ -14,6 +14,7 @@ from ninja.parser import Parser
 from earful.accounts.access import TokenAuth
 from earful.accounts.api import members_router, tokens_router
 from earful.alerts.api import router as alerts_router
+from earful.cases.api import router as cases_router
 from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
 from earful.core.openapi import add_edge_statuses
 from earful.core.text import TextInvalid, clean_text, load_json
@@ -101,6 +102,7 @@ api.add_router("", ingest_router)  # /sources, /imports
 api.add_router("/items", inbox_trends_router)  # /items/trends, before /items/{item_id}
 api.add_router("/items", inbox_router)
 api.add_router("/alert-rules", alerts_router)
+api.add_router("/cases", cases_router)
 api.add_router("/ideas", ideas_router)
 api.add_router("/public", public_router, auth=None)
 api.add_router("/public", widget_router, auth=None)

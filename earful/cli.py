@@ -111,6 +111,7 @@ WORKER_SWEEPS = (
         "earful.ingest.services.webhooks:sweep_webhooks",
     ),
     ("alerts", "EARFUL_ALERT_SWEEP_SECONDS", 60, "earful.alerts.services:sweep_alerts"),
+    ("cases", "EARFUL_CASES_SWEEP_SECONDS", 60, "earful.cases.services:sweep_cases"),
     (
         "themes",
         "EARFUL_THEMES_SWEEP_SECONDS",

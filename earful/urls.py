@@ -22,6 +22,7 @@ urlpatterns = [
     path("inbox/", include("earful.inbox.urls")),
     path("inbox/trends/", include("earful.inbox.urls_trends")),
     path("alerts/", include("earful.alerts.urls")),
+    path("cases/", include("earful.cases.urls")),
     path("ideas/", include("earful.ideas.urls")),
     path("", include("earful.ideas.public_urls")),
     path("privacy/", include("earful.privacy.urls")),

@@ -24,6 +24,8 @@ class Permission(models.TextChoices):
     EXPORT_DATA = "export_data", "Export responses, feedback and customers"
     ERASE_CUSTOMERS = "erase_customers", "Export or erase the data of one customer (their rights)"
     VIEW_AUDIT = "view_audit", "Read the audit log"
+    WORK_CASES = "work_cases", "Work follow-up cases and make commitments"
+    VIEW_CASE_NUMBERS = "view_case_numbers", "Read the case and commitment numbers"
 
 
 _ALL = set(Permission)
@@ -38,10 +40,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Permission.IMPORT_CUSTOMERS,
             Permission.MANAGE_TOKENS,
             Permission.EXPORT_DATA,
+            Permission.VIEW_CASE_NUMBERS,
         }
     ),
     Role.AGENT: frozenset(
-        {Permission.VIEW_DASHBOARDS, Permission.VIEW_CUSTOMERS, Permission.MANAGE_TOKENS}
+        {
+            Permission.VIEW_DASHBOARDS,
+            Permission.VIEW_CUSTOMERS,
+            Permission.MANAGE_TOKENS,
+            Permission.WORK_CASES,
+        }
     ),
     Role.VIEWER: frozenset({Permission.VIEW_DASHBOARDS}),
 }

@@ -48,6 +48,7 @@ def create_rule(request: HttpRequest, payload: RuleIn) -> tuple[int, AlertRule]:
             parameters=payload.parameters,
             destination_ids=payload.destinations,
             enabled=payload.enabled,
+            open_case=payload.open_case,
             created_by=member,
         )
     except services.AlertsInvalid as exc:
@@ -118,7 +119,7 @@ def update_rule(request: HttpRequest, rule_id: Id, payload: RulePatch) -> AlertR
         given["destination_ids"] = given.pop("destinations") or []
     if given.get("parameters", ...) is None:
         given["parameters"] = {}
-    for field in ("name", "enabled"):
+    for field in ("name", "enabled", "open_case"):
         if field in given and given[field] is None:
             raise ApiInvalid([(field, "must not be null")])
     try:

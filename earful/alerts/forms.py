@@ -31,6 +31,9 @@ class RuleForm(CleanTextFormMixin, forms.Form):
         help_text="None: the alerts are only listed here",
     )
     enabled = forms.BooleanField(required=False, initial=True)
+    open_case = forms.BooleanField(
+        required=False, label="Open a case", help_text="Also open a follow-up case for each alert"
+    )
 
     def __init__(self, *args: Any, kind: str, organization_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,6 +51,7 @@ class RuleForm(CleanTextFormMixin, forms.Form):
         return {
             "name": rule.name,
             "enabled": rule.enabled,
+            "open_case": rule.open_case,
             "destinations": list(rule.destinations.all()),
             **rule.parameters,
         }

@@ -73,6 +73,9 @@ class AlertRule(OrgScoped):
     parameters = models.JSONField(default=dict, blank=True)
     destinations = models.ManyToManyField(Destination, blank=True, related_name="rules")
     enabled = models.BooleanField(default=True)
+    open_case = models.BooleanField(
+        default=False, help_text="Also open a follow-up case (or attach to the open one)"
+    )
     created_by = models.ForeignKey(
         "accounts.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

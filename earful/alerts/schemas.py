@@ -24,6 +24,7 @@ class RuleIn(Schema):
     parameters: dict[str, Any] = Field({}, description=PARAMETERS_DOC)
     destinations: list[Id] = Field([], description="Ids of destinations (see /destinations)")
     enabled: bool = True
+    open_case: bool = Field(False, description="Also open a follow-up case (see /cases)")
 
 
 class RulePatch(Schema):
@@ -33,6 +34,7 @@ class RulePatch(Schema):
     )
     destinations: list[Id] | None = None
     enabled: bool | None = None
+    open_case: bool | None = None
 
 
 class RuleOut(Schema):
@@ -42,6 +44,7 @@ class RuleOut(Schema):
     parameters: dict[str, Any]
     destinations: list[int]
     enabled: bool
+    open_case: bool
     created_at: datetime
     updated_at: datetime
 

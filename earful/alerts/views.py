@@ -46,6 +46,7 @@ def _save_rule(request: HttpRequest, form: RuleForm, rule: AlertRule | None) -> 
         "parameters": form.parameters(),
         "destination_ids": form.destination_ids(),
         "enabled": form.cleaned_data["enabled"],
+        "open_case": form.cleaned_data["open_case"],
     }
     member = _member(request)
     try:

@@ -18,6 +18,7 @@ from earful.accounts.roles import Role
 from earful.accounts.services import add_member, create_organization, set_password
 from earful.alerts.models import AlertRule, Destination, DestinationKind, RuleKind
 from earful.alerts.services import create_destination, create_rule
+from earful.cases.demo import seed_cases
 from earful.customers.models import Account
 from earful.customers.services import ImportReport, import_customers
 from earful.demo.people import customer_rows
@@ -251,6 +252,7 @@ def seed_demo(
         surveys.append(survey)
     _demo_alerts(organization, owner)
     new_voices = _seed_voices(organization, rows, now, voices, progress)
+    seed_cases(organization=organization, owner=owner, now=now)
     seed_ideas(organization=organization, owner=owner, surveys=surveys, now=now)
     return DemoSummary(
         organization=organization,

@@ -19,6 +19,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from earful.alerts.models import Alert
+from earful.cases.models import Case, CaseNote, CaseNotification, Commitment
 from earful.customers.models import Customer, CustomerEvent
 from earful.feedback.models import FeedbackItem
 from earful.ideas.models import Comment, EmailConfirmation, Follow, Idea, ReleaseDelivery, Vote
@@ -127,6 +128,22 @@ def _scrub_ideas(job: Erasing) -> None:
     job.count("ideas.Comment", comments.update(customer=None, text=ERASED))
 
 
+def _scrub_cases(job: Erasing) -> None:
+    """Cases about them stay for the team's numbers (times, targets, outcomes), unlinked and
+    wordless: the title, notes, resolution texts and the e-mails to agents that named them."""
+    cases = Case.objects.filter(customer=job.customer)
+    ids = list(cases.values_list("id", flat=True))
+    job.count(
+        "cases.Case",
+        cases.update(customer=None, title=ERASED, what_was_done="", resolution_notes=""),
+    )
+    job.count("cases.CaseNote", CaseNote.objects.filter(case_id__in=ids).update(text=ERASED))
+    mails = CaseNotification.objects.filter(
+        Q(case_id__in=ids) | Q(commitment__customer=job.customer)
+    )
+    job.count("cases.CaseNotification", mails.update(subject=ERASED, body=ERASED))
+
+
 def _delete(model: type) -> Callable[[Erasing], None]:
     def step(job: Erasing) -> None:
         label = model._meta.label  # type: ignore[attr-defined]
@@ -152,6 +169,8 @@ PLAN: dict[str, Callable[[Erasing], None]] = {
     "outreach.Invitation": _delete(Invitation),
     "outreach.ContactDecision": _delete(ContactDecision),
     "customers.CustomerEvent": _delete(CustomerEvent),
+    "cases.Case": _scrub_cases,
+    "cases.Commitment": _delete(Commitment),
     "ideas.Idea": _scrub_ideas,
     "ideas.Comment": lambda job: None,  # with ideas.Idea
     "ideas.Vote": _delete(Vote),

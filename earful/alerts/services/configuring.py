@@ -65,6 +65,7 @@ def create_rule(
     destination_ids: Sequence[int] = (),
     enabled: bool = True,
     created_by: Member | None = None,
+    open_case: bool = False,
 ) -> AlertRule:
     kind_errors = _kind_errors(kind)
     errors = _name_errors(name) + kind_errors
@@ -81,6 +82,7 @@ def create_rule(
             parameters=cleaned,
             enabled=enabled,
             created_by=created_by,
+            open_case=open_case,
         )
         rule.destinations.set(destinations)
     return rule
@@ -93,6 +95,7 @@ def update_rule(
     parameters: dict[str, Any] = _UNSET,
     destination_ids: Sequence[int] = _UNSET,
     enabled: bool = _UNSET,
+    open_case: bool = _UNSET,
 ) -> AlertRule:
     """Changes what is given; the kind stays (a rule of another kind is another rule).
     Given parameters replace the stored ones (missing ones take their defaults)."""
@@ -115,6 +118,8 @@ def update_rule(
             rule.parameters = cleaned
         if enabled is not _UNSET:
             rule.enabled = bool(enabled)
+        if open_case is not _UNSET:
+            rule.open_case = bool(open_case)
         rule.save()
         if destination_ids is not _UNSET:
             rule.destinations.set(destinations)

@@ -26,6 +26,7 @@ from earful.alerts.models import (
     Destination,
 )
 from earful.alerts.services.digests import ensure_digest
+from earful.alerts.signals import alert_fired
 from earful.feedback.models import FeedbackItem
 from earful.insights.models import Theme
 from earful.surveys.models import Response
@@ -70,6 +71,8 @@ def fire_alerts(*, rule: AlertRule, candidates: Sequence[Candidate], now: dateti
     fired = [a for c in fresh if (a := _fire_one(rule, c, destinations, now)) is not None]
     if fired:
         logger.info("rule %s fired %d alert(s)", rule.pk, len(fired))
+        ids = [a.pk for a in fired]
+        transaction.on_commit(lambda: alert_fired.send(sender=Alert, alert_ids=ids))
     return fired
 
 

@@ -114,7 +114,12 @@ def test_it_shows_the_nps_rising_and_the_recent_months_busier():
 def test_it_lets_the_owner_and_the_analyst_sign_in_with_the_demo_password(db):
     summary = seed_demo(now=timezone.now(), **SMALL)
     roles = {m.user.email: m.role for m in Member.objects.filter(organization__slug="demo")}
-    assert roles == {"demo@earful.local": "owner", "analyst@earful.local": "analyst"}
+    assert roles == {
+        "demo@earful.local": "owner",
+        "analyst@earful.local": "analyst",
+        "agent.ana@earful.local": "agent",  # the cases demo's agents (earful/cases/demo.py)
+        "agent.raj@earful.local": "agent",
+    }
     for email in summary.logins:
         assert authenticate(username=email, password="earful-demo") is not None
     assert (summary.api_token or "").startswith("ea_")
