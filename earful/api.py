@@ -18,8 +18,10 @@ from earful.cases.api import router as cases_router
 from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
 from earful.core.openapi import add_edge_statuses
 from earful.core.text import TextInvalid, clean_text, load_json
-from earful.customers.api import events_router
+from earful.customers.api import events_router, orders_router
 from earful.customers.api import router as customers_router
+from earful.health.api import loyalty_router
+from earful.health.api import router as health_router
 from earful.ideas.api import public_router as ideas_public_router
 from earful.ideas.api import router as ideas_router
 from earful.inbox.api import router as inbox_router
@@ -98,12 +100,15 @@ api.add_router("/insights", insights_stats_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/themes", themes_router)
 api.add_router("/events", events_router)
+api.add_router("/orders", orders_router)
 api.add_router("", ingest_router)  # /sources, /imports
 api.add_router("/items", inbox_trends_router)  # /items/trends, before /items/{item_id}
 api.add_router("/items", inbox_router)
 api.add_router("/alert-rules", alerts_router)
 api.add_router("/cases", cases_router)
 api.add_router("/ideas", ideas_router)
+api.add_router("/health", health_router)
+api.add_router("/loyalty", loyalty_router)
 api.add_router("/public", public_router, auth=None)
 api.add_router("/public", widget_router, auth=None)
 api.add_router("/public", ideas_public_router, auth=None)

@@ -112,6 +112,7 @@ WORKER_SWEEPS = (
     ),
     ("alerts", "EARFUL_ALERT_SWEEP_SECONDS", 60, "earful.alerts.services:sweep_alerts"),
     ("cases", "EARFUL_CASES_SWEEP_SECONDS", 60, "earful.cases.services:sweep_cases"),
+    ("health", "EARFUL_HEALTH_SWEEP_SECONDS", 3600, "earful.health.services.sweep:sweep"),
     (
         "themes",
         "EARFUL_THEMES_SWEEP_SECONDS",

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "earful.ideas",
     "earful.webhooks",
     "earful.privacy",
+    "earful.health",
     "earful.demo",
 ]
 

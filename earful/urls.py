@@ -27,5 +27,7 @@ urlpatterns = [
     path("", include("earful.ideas.public_urls")),
     path("privacy/", include("earful.privacy.urls")),
     path("settings/webhooks/", include("earful.webhooks.urls")),
+    path("health/", include("earful.health.urls")),
+    path("", include("earful.health.public_urls")),
     path("api/v1/", api.urls),
 ]

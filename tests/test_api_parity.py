@@ -98,6 +98,17 @@ PAGE_TWINS: dict[str, list[str]] = {
     "cases:customer_commitment": ["POST /cases/commitments"],
     "cases:commitment_outcome": ["POST /cases/commitments/{commitment_id}/outcome"],
     "cases:numbers": ["GET /cases/numbers"],
+    "health:overview": ["GET /health", "GET /health/customers"],
+    "health:recompute": ["POST /health/recompute"],
+    "health:fit": ["POST /health/fit"],
+    "health:said_fine": ["GET /health/said-fine-then-left"],
+    "health:radar": ["GET /health/radar"],
+    "health:superfans": ["GET /health/superfans", "GET /health/referrals"],
+    "health:thank": ["POST /health/superfans/thank"],
+    "health:customer": ["GET /health/customers/{customer_id}"],
+    "health:make_link": ["POST /health/referrals/links"],
+    "health:loyalty": ["GET /loyalty/program", "PUT /loyalty/program"],
+    "health:loyalty_levels": ["PUT /loyalty/program"],
     "ideas:index": ["GET /ideas"],
     "ideas:settings": ["PUT /ideas/board"],
     "ideas:idea": ["GET /ideas/{idea_id}", "GET /ideas/{idea_id}/release-note"],
@@ -141,6 +152,9 @@ NOT_STAFF_PAGES = {
     "ideas_public:results",
     "ideas_public:draw",
     "ideas_public:draw_json",
+    # A customer's loyalty page by signed link, and referral links (redirects).
+    "health_public:loyalty",
+    "health_public:referral",
 }
 
 

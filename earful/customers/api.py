@@ -17,10 +17,13 @@ from earful.customers.schemas import (
     EventIn,
     EventOut,
     ImportReportOut,
+    OrderImportReportOut,
+    OrderIn,
 )
 
 router = Router(tags=["customers"])
 events_router = Router(tags=["events"])
+orders_router = Router(tags=["events"])
 
 
 class ListParams(Schema):
@@ -82,13 +85,19 @@ def get_customer(request: HttpRequest, customer_id: Id) -> Customer:
     return selectors.access_customer(member, customer_id)
 
 
+def _plain(data: dict) -> dict:
+    """An exact amount handed over as text (the validation reads text and numbers alike)."""
+    amount = data.get("amount")
+    return {**data, "amount": None if amount is None else str(amount)}
+
+
 @events_router.post("", response={200: EventOut, 201: EventOut, 422: ErrorOut})
 def record_event(request: HttpRequest, payload: EventIn) -> tuple[int, CustomerEvent]:
     """Records what a customer did (201), or returns the event stored with the same key (200)."""
     member = api_member(request, Permission.IMPORT_CUSTOMERS)
     try:
         event, created = services.record_event(
-            organization=member.organization, data=payload.dict()
+            organization=member.organization, data=_plain(payload.dict())
         )
     except services.EventInvalid as exc:
         raise ApiInvalid((e.field, e.message) for e in exc.errors) from exc
@@ -108,6 +117,41 @@ def import_events(
         report = services.import_events(
             organization=member.organization,
             rows=services.read_event_csv(stream),
+            skip_invalid=skip_invalid,
+        )
+    except services.CsvInvalid as exc:
+        raise ApiInvalid([("file", str(exc).removeprefix("file: "))]) from exc
+    body = {**report.__dict__, "rejected": report.rejected_rows}
+    return (200 if report.applied else 422), body
+
+
+@orders_router.post("", response={200: EventOut, 201: EventOut, 422: ErrorOut})
+def record_order(request: HttpRequest, payload: OrderIn) -> tuple[int, CustomerEvent]:
+    """Records one order of the history (201), or returns the one stored with its id (200)."""
+    member = api_member(request, Permission.IMPORT_CUSTOMERS)
+    try:
+        event, created = services.record_order(
+            organization=member.organization, data=_plain(payload.dict())
+        )
+    except services.EventInvalid as exc:
+        raise ApiInvalid((e.field, e.message) for e in exc.errors) from exc
+    return (201 if created else 200), event
+
+
+@orders_router.post(
+    "/import", response={200: OrderImportReportOut, 422: OrderImportReportOut | ErrorOut}
+)
+def import_orders(
+    request: HttpRequest, file: File[UploadedFile], skip_invalid: bool = False
+) -> tuple[int, dict]:
+    """Upload an order history CSV (order_id, customer, occurred_at, amount, type?).
+    Idempotent per order id; new customers are created. All-or-nothing by default."""
+    member = api_member(request, Permission.IMPORT_CUSTOMERS)
+    stream = io.TextIOWrapper(file.file, encoding="utf-8-sig")  # type: ignore[type-var]
+    try:
+        report = services.import_orders(
+            organization=member.organization,
+            rows=services.read_order_csv(stream),
             skip_invalid=skip_invalid,
         )
     except services.CsvInvalid as exc:

@@ -48,12 +48,33 @@ class Customer(OrgScoped):
         return self.name or self.email or self.external_id
 
 
+class EventType(models.TextChoices):
+    PURCHASE = "purchase", "Purchase"
+    REFUND = "refund", "Refund"
+    OTHER = "other", "Other activity"
+
+
+# Event names read as a purchase or a refund when no type is given.
+PURCHASE_NAMES = frozenset({"purchase", "first_purchase", "order", "renewal"})
+REFUND_NAMES = frozenset({"refund", "order_refunded"})
+
+
 class CustomerEvent(OrgScoped):
-    """Something a customer did (`purchase`, `ticket_closed`...); journeys start surveys from it."""
+    """Something a customer did (`purchase`, `ticket_closed`...); journeys start surveys from it.
+
+    Purchases and refunds carry an amount (exact, never a float) and, when they come from an
+    order history, the order's id: health, superfans and loyalty read them."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
     name = models.CharField(max_length=100)
     occurred_at = models.DateTimeField()
+    type = models.CharField(max_length=10, choices=EventType.choices, default=EventType.OTHER)
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="A purchase's value"
+    )
+    order_id = models.CharField(
+        max_length=200, blank=True, help_text="Orders: the id in the shop (one purchase each)"
+    )
     key = models.CharField(
         max_length=200, blank=True, help_text="Idempotency key: a retry with it adds nothing"
     )
@@ -69,6 +90,11 @@ class CustomerEvent(OrgScoped):
         indexes = [
             models.Index(fields=["organization", "name", "occurred_at"]),
             models.Index(fields=["customer", "name", "occurred_at"]),
+            # Health reads every customer's purchases at once, grouped by customer.
+            models.Index(
+                fields=["organization", "type", "customer", "occurred_at"],
+                name="customer_event_by_type",
+            ),
         ]
 
     def __str__(self) -> str:

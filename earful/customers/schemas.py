@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -47,6 +48,11 @@ class EventIn(Schema):
     name: str = Field(..., description="What happened: purchase, first_purchase, ticket_closed")
     occurred_at: str = Field(..., description="ISO 8601; without an offset it is read as UTC")
     key: str = Field("", description="Idempotency key: a retry with the same key adds nothing")
+    type: Literal["purchase", "refund", "other", ""] = Field(
+        "", description="purchase, refund or other; blank: from the name (purchase, refund)"
+    )
+    amount: Decimal | None = Field(None, description="A purchase's value, exact (49.90)")
+    order_id: str = Field("", description="The order's id in the shop, if any")
 
 
 class EventOut(Schema):
@@ -55,6 +61,19 @@ class EventOut(Schema):
     name: str
     occurred_at: datetime
     key: str
+    type: str
+    amount: Decimal | None
+    order_id: str
+
+
+class OrderIn(Schema):
+    order_id: str = Field(..., description="The order's id in the shop: one purchase per id")
+    customer: str = Field(..., description="The customer's external id (created if new)")
+    occurred_at: str = Field(..., description="ISO 8601; without an offset it is read as UTC")
+    amount: Decimal = Field(..., description="The order's value, exact (49.90)")
+    type: Literal["purchase", "refund"] = Field(
+        "purchase", description="refund: the order was refunded (its purchase stays)"
+    )
 
 
 class EventImportReportOut(Schema):
@@ -63,3 +82,7 @@ class EventImportReportOut(Schema):
     unchanged: int
     rejected: int
     errors: list[RowErrorOut]
+
+
+class OrderImportReportOut(EventImportReportOut):
+    customers_created: int

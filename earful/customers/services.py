@@ -22,6 +22,7 @@ from earful.customers.validation import (
     FieldError,
     clean_customer,
     clean_event,
+    clean_order,
     record_from_csv_row,
 )
 
@@ -205,10 +206,14 @@ class EventInvalid(ValueError):
         self.errors = errors
 
 
-def _announce_events(organization: Organization) -> None:
-    """After commit, tells listeners (journeys) that this organization has new events."""
+def _announce_events(organization: Organization, customer_ids: Iterable[int] = ()) -> None:
+    """After commit, tells listeners (journeys, health) that this organization has new events,
+    and for whom (`customer_ids`, when known)."""
+    ids = sorted(set(customer_ids))
     transaction.on_commit(
-        lambda: events_recorded.send(sender=CustomerEvent, organization_id=organization.pk)
+        lambda: events_recorded.send(
+            sender=CustomerEvent, organization_id=organization.pk, customer_ids=ids
+        )
     )
 
 
@@ -237,8 +242,11 @@ def record_event(*, organization: Organization, data: dict[str, Any]) -> tuple[C
                 name=record.name,
                 occurred_at=record.occurred_at,
                 key=record.key,
+                type=record.type,
+                amount=record.amount,
+                order_id=record.order_id,
             )
-            _announce_events(organization)
+            _announce_events(organization, [customer.pk])
     except IntegrityError:  # the same key, committed by a concurrent retry
         return CustomerEvent.objects.get(organization=organization, key=record.key), False
     return event, True
@@ -250,6 +258,8 @@ class EventImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     applied: bool = True
+    customers_created: int = 0
+    customer_ids: set[int] = field(default_factory=set, repr=False)
 
     @property
     def rejected_rows(self) -> int:
@@ -261,10 +271,12 @@ def _clean_event_rows(
     rows: Iterable[dict[str, Any]],
     report: EventImportReport,
     progress: Callable[[int], None] | None,
+    clean: Callable[[dict[str, Any]], tuple[EventRecord | None, list[FieldError]]] = clean_event,
+    create_customers: bool = False,
 ) -> list[tuple[int, EventRecord]]:
     records: list[tuple[int, EventRecord]] = []
     for number, data in enumerate(rows, start=1):
-        record, errors = clean_event(data)
+        record, errors = clean(data)
         report.errors.extend(RowError(number, e.field, e.message) for e in errors)
         if record is not None:
             records.append((number, record))
@@ -278,6 +290,8 @@ def _clean_event_rows(
                 "external_id", flat=True
             )
         )
+    if create_customers:
+        return [(n, r) for n, r in records if n not in {e.row for e in report.errors}]
     for number, record in records:
         if record.customer not in known:
             report.errors.append(
@@ -315,10 +329,14 @@ def _write_event_batch(
                 name=record.name,
                 occurred_at=record.occurred_at,
                 key=record.key,
+                type=record.type,
+                amount=record.amount,
+                order_id=record.order_id,
             )
         )
     CustomerEvent.objects.bulk_create(new)
     report.created += len(new)
+    report.customer_ids.update(e.customer_id for e in new)
 
 
 def import_events(
@@ -344,8 +362,83 @@ def import_events(
                 organization, [r for _, r in valid[start : start + BATCH_SIZE]], report
             )
         if report.created:
-            _announce_events(organization)
+            _announce_events(organization, report.customer_ids)
     return report
+
+
+def _create_missing_customers(
+    organization: Organization, records: list[EventRecord], report: EventImportReport
+) -> None:
+    """Orders bring their customers: an external id not seen before becomes a customer."""
+    refs = sorted({r.customer for r in records})
+    for start in range(0, len(refs), BATCH_SIZE):
+        chunk = refs[start : start + BATCH_SIZE]
+        known = set(
+            Customer.objects.filter(organization=organization, external_id__in=chunk).values_list(
+                "external_id", flat=True
+            )
+        )
+        new = [Customer(organization=organization, external_id=r) for r in chunk if r not in known]
+        Customer.objects.bulk_create(new)
+        report.customers_created += len(new)
+
+
+def import_orders(
+    *,
+    organization: Organization,
+    rows: Iterable[dict[str, Any]],
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> EventImportReport:
+    """Adds an order history: one purchase per order id (refunds as `type: refund`).
+
+    Idempotent per order id: an order already stored is unchanged, so a history exported
+    again and re-imported adds only the new orders. A customer not known yet is created from
+    the order's customer id. All or nothing unless `skip_invalid`."""
+    report = EventImportReport()
+    valid = _clean_event_rows(
+        organization, rows, report, progress, clean=clean_order, create_customers=True
+    )
+    if report.errors and not skip_invalid:
+        report.applied = False
+        return report
+    with transaction.atomic():
+        _create_missing_customers(organization, [r for _, r in valid], report)
+        for start in range(0, len(valid), BATCH_SIZE):
+            _write_event_batch(
+                organization, [r for _, r in valid[start : start + BATCH_SIZE]], report
+            )
+        if report.created:
+            _announce_events(organization, report.customer_ids)
+    return report
+
+
+def record_order(*, organization: Organization, data: dict[str, Any]) -> tuple[CustomerEvent, bool]:
+    """One order (or refund) of the history; idempotent on its order id. (event, created)."""
+    _, errors = clean_order(data)
+    if errors:
+        raise EventInvalid(errors)
+    report = import_orders(organization=organization, rows=[data])
+    kind = str(data.get("type") or "purchase").strip()
+    key = f"{kind}:{str(data['order_id']).strip()}"
+    return CustomerEvent.objects.get(organization=organization, key=key), report.created == 1
+
+
+def read_order_csv(stream: io.TextIOBase | Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Rows of an order history CSV: order_id, customer, occurred_at, amount (type optional)."""
+    reader = csv.DictReader(stream)  # type: ignore[arg-type]
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise CsvInvalid(f"file: not a readable CSV ({exc})") from None
+    missing = [c for c in ("order_id", "customer", "occurred_at", "amount") if c not in header]
+    if missing:
+        raise CsvInvalid(f"file: the header row must have the columns {', '.join(missing)}")
+    try:
+        for row in reader:
+            yield {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise CsvInvalid(f"file: unreadable at line {reader.line_num} ({exc})") from None
 
 
 def read_event_csv(stream: io.TextIOBase | Iterable[str]) -> Iterator[dict[str, Any]]:

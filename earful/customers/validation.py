@@ -6,6 +6,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
@@ -110,12 +111,47 @@ def record_from_csv_row(row: dict[str, str | None]) -> dict[str, Any]:
 _EVENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 
 
+EVENT_TYPES = ("purchase", "refund", "other")
+_PURCHASE_NAMES = frozenset({"purchase", "first_purchase", "order", "renewal"})
+_REFUND_NAMES = frozenset({"refund", "order_refunded"})
+_MAX_AMOUNT = Decimal("999999999999.99")
+
+
 @dataclass(frozen=True)
 class EventRecord:
     customer: str
     name: str
     occurred_at: datetime
     key: str = ""
+    type: str = "other"
+    amount: Decimal | None = None
+    order_id: str = ""
+
+
+def type_for_name(name: str) -> str:
+    """The type an event has when none is given: purchases and refunds by their usual names."""
+    if name in _PURCHASE_NAMES:
+        return "purchase"
+    return "refund" if name in _REFUND_NAMES else "other"
+
+
+def clean_amount(value: Any) -> tuple[Decimal | None, str]:
+    """An exact amount (text or number, at most 2 decimals, not negative); (None, "") if empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, ""
+    if isinstance(value, bool):
+        return None, f"'{value}' is not an amount (e.g. 49.90)"
+    if isinstance(value, float):
+        value = repr(value)  # a JSON number: its shortest text, never the binary float
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None, f"'{value}' is not an amount (e.g. 49.90)"
+    if not amount.is_finite() or amount < 0 or amount > _MAX_AMOUNT:
+        return None, "must be a positive amount below a trillion"
+    if amount != amount.quantize(Decimal("0.01")):
+        return None, "at most 2 decimals"
+    return amount.quantize(Decimal("0.01")), ""
 
 
 def _moment(value: Any) -> datetime | None:
@@ -131,13 +167,23 @@ def _moment(value: Any) -> datetime | None:
 
 
 def clean_event(data: dict[str, Any]) -> tuple[EventRecord | None, list[FieldError]]:
-    """Checks one customer event: {customer, name, occurred_at, key?}."""
+    """Checks one customer event: {customer, name, occurred_at, key?, type?, amount?,
+    order_id?}. Without a type, `purchase` and `refund` names give theirs (else `other`)."""
     try:
         data = clean_json(data)  # as `clean_customer`
     except TextInvalid as exc:
         return None, [FieldError(exc.field, exc.reason)]
     errors = []
     customer, name, key = _text(data, "customer"), _text(data, "name"), _text(data, "key")
+    kind = _text(data, "type") or type_for_name(name)
+    if kind not in EVENT_TYPES:
+        errors.append(FieldError("type", f"one of {', '.join(EVENT_TYPES)}"))
+    amount, problem = clean_amount(data.get("amount"))
+    if problem:
+        errors.append(FieldError("amount", problem))
+    order_id = _text(data, "order_id")
+    if len(order_id) > 200:
+        errors.append(FieldError("order_id", "at most 200 characters"))
     if not customer:
         errors.append(FieldError("customer", "required (the customer's external id)"))
     if not _EVENT_NAME.match(name):
@@ -153,4 +199,38 @@ def clean_event(data: dict[str, Any]) -> tuple[EventRecord | None, list[FieldErr
         errors.append(FieldError("key", "at most 200 characters"))
     if errors or occurred_at is None:
         return None, errors
-    return EventRecord(customer=customer, name=name, occurred_at=occurred_at, key=key), []
+    record = EventRecord(
+        customer=customer,
+        name=name,
+        occurred_at=occurred_at,
+        key=key,
+        type=kind,
+        amount=amount,
+        order_id=order_id,
+    )
+    return record, []
+
+
+def clean_order(data: dict[str, Any]) -> tuple[EventRecord | None, list[FieldError]]:
+    """One line of an order history: {order_id, customer, occurred_at, amount, type?}.
+
+    An order is a purchase (or its refund, `type: refund`); its key is made from the order id,
+    so importing the same history twice adds nothing."""
+    order_id = _text(data, "order_id")
+    kind = _text(data, "type") or "purchase"
+    errors = []
+    if not order_id:
+        errors.append(FieldError("order_id", "required: the order's id in the shop"))
+    if kind not in ("purchase", "refund"):
+        errors.append(FieldError("type", "purchase or refund"))
+    if data.get("amount") in (None, ""):
+        errors.append(FieldError("amount", "required: the order's value, e.g. 49.90"))
+    event = {
+        **data,
+        "name": _text(data, "name") or ("order" if kind == "purchase" else "refund"),
+        "type": kind,
+        "key": f"{kind}:{order_id}",
+    }
+    record, more = clean_event(event)
+    errors += more
+    return (None, errors) if errors else (record, [])

@@ -32,6 +32,7 @@ from earful.demo.responses import (
 )
 from earful.demo.translations import FRENCH, LANGUAGE
 from earful.demo.voices import plan_voices
+from earful.health.demo import seed_health
 from earful.ideas.demo import seed_ideas
 from earful.ingest.services.upserting import upsert_records
 from earful.ingest.sources import get_source
@@ -254,6 +255,7 @@ def seed_demo(
     new_voices = _seed_voices(organization, rows, now, voices, progress)
     seed_cases(organization=organization, owner=owner, now=now)
     seed_ideas(organization=organization, owner=owner, surveys=surveys, now=now)
+    seed_health(organization=organization, now=now)
     return DemoSummary(
         organization=organization,
         logins=logins,

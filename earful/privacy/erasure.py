@@ -22,6 +22,14 @@ from earful.alerts.models import Alert
 from earful.cases.models import Case, CaseNote, CaseNotification, Commitment
 from earful.customers.models import Customer, CustomerEvent
 from earful.feedback.models import FeedbackItem
+from earful.health.models import (
+    CustomerHealth,
+    HealthDay,
+    LoyaltyEntry,
+    Referral,
+    ReferralLink,
+    ThankYou,
+)
 from earful.ideas.models import Comment, EmailConfirmation, Follow, Idea, ReleaseDelivery, Vote
 from earful.ingest.models import WebhookReceipt
 from earful.insights.models import ItemEmbedding
@@ -152,6 +160,12 @@ def _delete(model: type) -> Callable[[Erasing], None]:
     return step
 
 
+def _delete_referrals(job: Erasing) -> None:
+    """Being referred, and the referrals their link brought (the others stay customers)."""
+    mine = Referral.objects.filter(Q(referred=job.customer) | Q(link__customer=job.customer))
+    job.count("health.Referral", mine.delete()[0])
+
+
 def _delete_customer(job: Erasing) -> None:
     job.count("customers.Customer", Customer.objects.filter(id=job.customer.id).delete()[0])
 
@@ -171,6 +185,12 @@ PLAN: dict[str, Callable[[Erasing], None]] = {
     "customers.CustomerEvent": _delete(CustomerEvent),
     "cases.Case": _scrub_cases,
     "cases.Commitment": _delete(Commitment),
+    "health.Referral": _delete_referrals,
+    "health.ReferralLink": _delete(ReferralLink),
+    "health.CustomerHealth": _delete(CustomerHealth),
+    "health.HealthDay": _delete(HealthDay),
+    "health.ThankYou": _delete(ThankYou),
+    "health.LoyaltyEntry": _delete(LoyaltyEntry),
     "ideas.Idea": _scrub_ideas,
     "ideas.Comment": lambda job: None,  # with ideas.Idea
     "ideas.Vote": _delete(Vote),
