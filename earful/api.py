@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from earful.accounts.access import TokenAuth
 from earful.accounts.api import members_router, tokens_router
 from earful.alerts.api import router as alerts_router
 from earful.cases.api import router as cases_router
 from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
+from earful.core.openapi import add_edge_statuses
+from earful.core.text import TextInvalid, clean_text, load_json
 from earful.customers.api import events_router, orders_router
 from earful.customers.api import router as customers_router
 from earful.health.api import loyalty_router
@@ -37,7 +43,34 @@ from earful.webhooks.api import router as webhooks_router
 from earful.widget.api import router as widget_router
 from earful.widget.api_settings import router as widget_settings_router
 
-api = NinjaAPI(
+
+class CleanParser(Parser):
+    """Bodies and query strings with every text through `core.text` (NULs and lone surrogates
+    refused with a 422 naming the field, NFC): one rule at the API's edge."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return load_json(request.body)  # type: ignore[no-any-return]
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        return {key: _clean_param(key, value) for key, value in parsed.items()}
+
+
+def _clean_param(key: str, value: Any) -> Any:
+    if isinstance(value, list):
+        return [_clean_param(key, item) for item in value]
+    return clean_text(value, field=key) if isinstance(value, str) else value  # files pass
+
+
+class EarfulAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """With the statuses the edge answers on every operation (core.openapi)."""
+        return add_edge_statuses(super().get_openapi_schema(**kwargs))
+
+
+api = EarfulAPI(
     title="Earful API",
     version="1",
     description=(
@@ -47,6 +80,7 @@ api = NinjaAPI(
     ),
     auth=TokenAuth(),
     urls_namespace="api",
+    parser=CleanParser(),
 )
 api.add_router("/surveys", surveys_router)
 api.add_router("/surveys", insights_router)
@@ -88,6 +122,20 @@ def _invalid(request: HttpRequest, exc: ApiInvalid) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _schema_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, error_body(pydantic_errors(exc.errors)), status=422)
+
+
+@api.exception_handler(TextInvalid)
+def _text_invalid(request: HttpRequest, exc: TextInvalid) -> HttpResponse:
+    return api.create_response(request, error_body([(exc.field, exc.reason)]), status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals (a body it cannot parse) in the error shape; a bad text in the body
+    (`CleanParser.parse_body`, wrapped by ninja) answers 422 naming its field."""
+    if isinstance(exc.__cause__, TextInvalid):
+        return _text_invalid(request, exc.__cause__)
+    return api.create_response(request, error_body([("body", exc.message)]), status=exc.status_code)
 
 
 @api.exception_handler(Http404)

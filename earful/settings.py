@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "earful.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "earful.widget.middleware.WidgetCorsMiddleware",
     "earful.core.ratelimit.AbuseLimitMiddleware",
@@ -157,8 +158,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
+# HTTPS (docs/self-hosting/configuration.md, "Production"): redirect plain HTTP, tell browsers
+# to use HTTPS only (HSTS), and send cookies over HTTPS only.
+SECURE_SSL_REDIRECT = env.get_bool("EARFUL_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env.get_int("EARFUL_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("EARFUL_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env.get_bool("EARFUL_HSTS_PRELOAD", True)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.get_bool("EARFUL_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env.get_bool("EARFUL_SECURE_COOKIES", SECURE_SSL_REDIRECT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 EMAIL_BACKEND = env.get_str(
@@ -192,7 +199,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.get_int("EARFUL_MAX_UPLOAD_BYTES", 10 * 1024 *
 EARFUL_RATE_LIMIT_PUBLIC = env.get_str("EARFUL_RATE_LIMIT_PUBLIC", "120/60")
 EARFUL_RATE_LIMIT_TOKEN = env.get_str("EARFUL_RATE_LIMIT_TOKEN", "1200/60")
 EARFUL_PUBLIC_MAX_BODY_BYTES = env.get_int("EARFUL_PUBLIC_MAX_BODY_BYTES", 32768, minimum=1024)
-EARFUL_TRUST_X_FORWARDED_FOR = env.get_bool("EARFUL_TRUST_X_FORWARDED_FOR", False)
+EARFUL_API_MAX_BODY_BYTES = env.get_int("EARFUL_API_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+EARFUL_TRUST_X_FORWARDED_FOR = env.get_bool("EARFUL_TRUST_X_FORWARDED_FOR", False)  # = 1 proxy
+EARFUL_TRUSTED_PROXIES = env.get_int(
+    "EARFUL_TRUSTED_PROXIES", 1 if EARFUL_TRUST_X_FORWARDED_FOR else 0, minimum=0
+)
+if EARFUL_TRUSTED_PROXIES:  # the proxy terminates TLS and says so
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sign-in lock-out (earful/accounts/signin.py): this many failures in this many minutes.
+EARFUL_LOGIN_MAX_FAILURES = env.get_int("EARFUL_LOGIN_MAX_FAILURES", 5, minimum=1)
+EARFUL_LOGIN_LOCKOUT_MINUTES = env.get_int("EARFUL_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 # Outbound requests to user-given URLs (earful/core/outbound.py): public addresses only unless on.
 EARFUL_ALLOW_PRIVATE_DESTINATIONS = env.get_bool("EARFUL_ALLOW_PRIVATE_DESTINATIONS", False)
 

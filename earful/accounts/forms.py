@@ -1,9 +1,10 @@
 from django import forms
 
 from earful.accounts.roles import Role
+from earful.core.text import CleanTextFormMixin
 
 
-class TokenForm(forms.Form):
+class TokenForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(max_length=100, label="Token name", initial="My token")
     scope = forms.ChoiceField(
         choices=[("write", "Read and write"), ("read", "Read only")],
@@ -17,10 +18,10 @@ class TokenForm(forms.Form):
     )
 
 
-class MemberForm(forms.Form):
+class MemberForm(CleanTextFormMixin, forms.Form):
     email = forms.EmailField(label="Email")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
 
 
-class RoleForm(forms.Form):
+class RoleForm(CleanTextFormMixin, forms.Form):
     role = forms.ChoiceField(choices=Role.choices)

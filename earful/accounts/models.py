@@ -93,3 +93,27 @@ class ApiToken(TimeStamped):
     @property
     def read_only(self) -> bool:
         return self.scope == "read"
+
+
+class LoginAttempt(models.Model):
+    """One try at the sign-in page: what the lock-out counts (accounts/signin.py), kept for the
+    audit log. The email as typed (lowercased; it may name no account) and the client address."""
+
+    class Outcome(models.TextChoices):
+        FAILED = "failed"
+        SUCCEEDED = "succeeded"
+        LOCKED = "locked"  # refused unchecked during a lock-out
+
+    email = models.CharField(max_length=254)
+    address = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["email", "at"], name="login_attempt_email"),
+            models.Index(fields=["address", "at"], name="login_attempt_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.outcome} at {self.at:%Y-%m-%d %H:%M}"

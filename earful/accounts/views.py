@@ -5,20 +5,50 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from earful.accounts import selectors, services
+from earful.accounts import selectors, services, signin
 from earful.accounts.access import member_required
 from earful.accounts.forms import MemberForm, RoleForm, TokenForm
-from earful.accounts.models import ApiToken
+from earful.accounts.models import ApiToken, LoginAttempt
 from earful.accounts.roles import ROLE_PERMISSIONS, Permission, Role
+from earful.core.ratelimit import client_address
+
+Outcome = LoginAttempt.Outcome
 
 
 class LoginView(auth_views.LoginView):
+    """Django's sign-in, behind the lock-out of accounts/signin.py: while locked, the page
+    answers 429 without checking the password (the right one does not sign in either)."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email, address = request.POST.get("username", ""), client_address(request)
+        wait = signin.lockout_seconds(email=email, address=address)
+        if wait:
+            signin.record_sign_in(email=email, address=address, outcome=Outcome.LOCKED)
+            form = self.get_form()
+            context = self.get_context_data(form=form, locked_minutes=signin.minutes(wait))
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        self._record(Outcome.SUCCEEDED)
+        return super().form_valid(form)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        self._record(Outcome.FAILED)
+        return super().form_invalid(form)
+
+    def _record(self, outcome: str) -> None:
+        email = self.request.POST.get("username", "")
+        address = client_address(self.request)
+        signin.record_sign_in(email=email, address=address, outcome=outcome)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -23,7 +23,7 @@ from earful.alerts.schemas import (
     RuleOut,
     RulePatch,
 )
-from earful.core.api_errors import ApiInvalid, ErrorOut
+from earful.core.api_errors import ApiInvalid, ErrorOut, Id, Limit
 
 router = Router(tags=["alerts"])
 EDIT = Permission.EDIT_SURVEYS
@@ -72,7 +72,7 @@ def create_destination(request: HttpRequest, payload: DestinationIn) -> tuple[in
 
 
 @router.delete("/destinations/{destination_id}", response={204: None})
-def delete_destination(request: HttpRequest, destination_id: int) -> tuple[int, None]:
+def delete_destination(request: HttpRequest, destination_id: Id) -> tuple[int, None]:
     member = api_member(request, EDIT)
     services.delete_destination(destination=selectors.access_destination(member, destination_id))
     return 204, None
@@ -105,12 +105,12 @@ def retry_delivery(request: HttpRequest, delivery_id: int) -> dict:
 
 
 @router.get("/{rule_id}", response=RuleOut)
-def get_rule(request: HttpRequest, rule_id: int) -> AlertRule:
+def get_rule(request: HttpRequest, rule_id: Id) -> AlertRule:
     return selectors.access_rule(api_member(request, READ), rule_id)
 
 
 @router.patch("/{rule_id}", response={200: RuleOut, 422: ErrorOut})
-def update_rule(request: HttpRequest, rule_id: int, payload: RulePatch) -> AlertRule:
+def update_rule(request: HttpRequest, rule_id: Id, payload: RulePatch) -> AlertRule:
     """Changes what is sent; the kind stays."""
     member = api_member(request, EDIT)
     rule = selectors.access_rule(member, rule_id)
@@ -130,7 +130,7 @@ def update_rule(request: HttpRequest, rule_id: int, payload: RulePatch) -> Alert
 
 
 @router.delete("/{rule_id}", response={204: None})
-def delete_rule(request: HttpRequest, rule_id: int) -> tuple[int, None]:
+def delete_rule(request: HttpRequest, rule_id: Id) -> tuple[int, None]:
     """Deletes the rule with its alerts; disable it instead to keep them."""
     member = api_member(request, EDIT)
     services.delete_rule(rule=selectors.access_rule(member, rule_id))
@@ -138,7 +138,7 @@ def delete_rule(request: HttpRequest, rule_id: int) -> tuple[int, None]:
 
 
 @router.get("/{rule_id}/alerts", response=list[AlertOut])
-def list_rule_alerts(request: HttpRequest, rule_id: int, limit: int = 50) -> list[Alert]:
+def list_rule_alerts(request: HttpRequest, rule_id: Id, limit: Limit = 50) -> list[Alert]:
     """The rule's latest alerts, newest first, each with its deliveries (status, attempts,
     last error, idempotency key)."""
     member = api_member(request, READ)

@@ -6,6 +6,7 @@ from django import forms
 
 from earful.alerts.models import AlertRule, Destination, DestinationKind
 from earful.alerts.services.parameters import PARAMETERS, Param
+from earful.core.text import CleanTextFormMixin
 
 
 def _parameter_field(param: Param) -> forms.Field:
@@ -18,7 +19,7 @@ def _parameter_field(param: Param) -> forms.Field:
     return forms.FloatField(**common)
 
 
-class RuleForm(forms.Form):
+class RuleForm(CleanTextFormMixin, forms.Form):
     """A rule of one kind: its name, where it sends, and the kind's parameters (made from
     `services.parameters.PARAMETERS`, checked again by the service)."""
 
@@ -67,7 +68,7 @@ class RuleForm(forms.Form):
             self.add_error(name if name in self.fields else None, message)
 
 
-class DestinationForm(forms.Form):
+class DestinationForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(max_length=100)
     kind = forms.ChoiceField(choices=DestinationKind.choices)
     emails = forms.CharField(

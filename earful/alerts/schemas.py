@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from earful.core.api_errors import Id
+
 PARAMETERS_DOC = (
     "Per kind (defaults in brackets). detractor: nps_at_most [6], other_scales [true]; "
     "negative_review: stars_at_most [2]; theme_spike: min_increase_percent [100], "
@@ -20,7 +22,7 @@ class RuleIn(Schema):
         description="detractor | negative_review | theme_spike | key_account_hesitant | viral_risk",
     )
     parameters: dict[str, Any] = Field({}, description=PARAMETERS_DOC)
-    destinations: list[int] = Field([], description="Ids of destinations (see /destinations)")
+    destinations: list[Id] = Field([], description="Ids of destinations (see /destinations)")
     enabled: bool = True
     open_case: bool = Field(False, description="Also open a follow-up case (see /cases)")
 
@@ -30,7 +32,7 @@ class RulePatch(Schema):
     parameters: dict[str, Any] | None = Field(
         None, description="Replaces the parameters; missing ones take their defaults"
     )
-    destinations: list[int] | None = None
+    destinations: list[Id] | None = None
     enabled: bool | None = None
     open_case: bool | None = None
 

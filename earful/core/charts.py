@@ -81,7 +81,7 @@ def stacked_share_bar(
         if share >= 8:
             rects.append(
                 f'<text x="{x + w / 2:.1f}" y="{height / 2 + 4:.1f}" text-anchor="middle" '
-                f'style="fill:#fff;font-weight:600">{share:.0f}%</text>'
+                f'fill="#fff" font-weight="600">{share:.0f}%</text>'
             )
         x += w
     return _svg(title, width, height, "".join(rects))

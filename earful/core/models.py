@@ -47,3 +47,16 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"worker {self.worker_id} on {self.hostname} (pid {self.pid})"
+
+
+class RateCount(models.Model):
+    """One fixed window's count of requests from one (hashed) client address or API token,
+    shared by every process of the server (`core.ratelimit`). One row per scope and sender,
+    counted again from 1 when a new window starts; rows idle for a while are deleted."""
+
+    key = models.CharField(max_length=64, primary_key=True)  # "<scope>:<hash>"
+    until = models.BigIntegerField()  # the window's end, in Unix seconds
+    count = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} until {self.until}"

@@ -7,7 +7,7 @@ from ninja import File, Query, Router, Schema, UploadedFile
 
 from earful.accounts.access import api_member
 from earful.accounts.roles import Permission
-from earful.core.api_errors import ApiInvalid, ErrorOut
+from earful.core.api_errors import ApiInvalid, ErrorOut, Id, Limit, Offset
 from earful.customers import selectors, services
 from earful.customers.models import Customer, CustomerEvent
 from earful.customers.schemas import (
@@ -28,8 +28,8 @@ orders_router = Router(tags=["events"])
 
 class ListParams(Schema):
     q: str = ""
-    limit: int = 100
-    offset: int = 0
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 class CustomerPage(Schema):
@@ -80,7 +80,7 @@ def import_customers(
 
 # After /import: a path parameter declared first would capture "import" (405 on POST).
 @router.get("/{customer_id}", response=CustomerOut)
-def get_customer(request: HttpRequest, customer_id: int) -> Customer:
+def get_customer(request: HttpRequest, customer_id: Id) -> Customer:
     member = api_member(request, Permission.VIEW_CUSTOMERS)
     return selectors.access_customer(member, customer_id)
 

@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from earful.core.text import TextInvalid, clean_json
+
 CORE_FIELDS = ("external_id", "email", "name", "timezone", "locale", "account")
 _LOCALE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2}|[-_][A-Za-z]{4}|[-_]\d{3})?$")
 _MAX_ATTRIBUTES = 50
@@ -59,6 +61,10 @@ def _check_attributes(value: Any) -> list[FieldError]:
 
 def clean_customer(data: dict[str, Any]) -> tuple[CustomerRecord | None, list[FieldError]]:
     """Checks one record; returns the cleaned record, or None and every error found."""
+    try:
+        data = clean_json(data)  # every text NFC; a NUL or a lone surrogate is refused
+    except TextInvalid as exc:
+        return None, [FieldError(exc.field, exc.reason)]
     record = CustomerRecord(
         external_id=_text(data, "external_id"),
         email=_text(data, "email").lower(),
@@ -163,6 +169,10 @@ def _moment(value: Any) -> datetime | None:
 def clean_event(data: dict[str, Any]) -> tuple[EventRecord | None, list[FieldError]]:
     """Checks one customer event: {customer, name, occurred_at, key?, type?, amount?,
     order_id?}. Without a type, `purchase` and `refund` names give theirs (else `other`)."""
+    try:
+        data = clean_json(data)  # as `clean_customer`
+    except TextInvalid as exc:
+        return None, [FieldError(exc.field, exc.reason)]
     errors = []
     customer, name, key = _text(data, "customer"), _text(data, "name"), _text(data, "key")
     kind = _text(data, "type") or type_for_name(name)

@@ -8,7 +8,7 @@ from ninja import Query, Router
 
 from earful.accounts.access import api_member
 from earful.accounts.roles import Permission
-from earful.core.api_errors import ApiInvalid, ErrorOut
+from earful.core.api_errors import ApiInvalid, ErrorOut, Id
 from earful.feedback.models import FeedbackItem
 from earful.inbox.schemas import ItemDetailOut, ItemPageOut, ItemParams
 from earful.inbox.selectors import access_item, customer_timeline, find_items
@@ -37,7 +37,7 @@ def list_items(request: HttpRequest, params: Query[ItemParams]) -> dict:
 
 # A path parameter typed int: /items/trends (api_trends.py) is not taken for an id.
 @router.get("/{item_id}", response={200: ItemDetailOut, 404: ErrorOut})
-def get_item(request: HttpRequest, item_id: int) -> FeedbackItem:
+def get_item(request: HttpRequest, item_id: Id) -> FeedbackItem:
     """One item with its enrichment, what its source said (metadata) and its customer's
     timeline across channels."""
     member = api_member(request, Permission.VIEW_CUSTOMERS)

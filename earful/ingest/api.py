@@ -9,7 +9,7 @@ from django.urls import reverse
 from ninja import File, Form, Router, UploadedFile
 
 from earful.accounts.access import api_member
-from earful.core.api_errors import ApiInvalid, ErrorOut
+from earful.core.api_errors import ApiInvalid, ErrorOut, Id, Limit, Offset
 from earful.ingest import selectors
 from earful.ingest.models import ImportRun, SourceConnection
 from earful.ingest.schemas import (
@@ -66,7 +66,7 @@ def create_connection(request: HttpRequest, payload: ConnectionIn) -> tuple[int,
 
 
 @router.get("/sources/{connection_id}", response=ConnectionOut)
-def get_connection(request: HttpRequest, connection_id: int) -> dict:
+def get_connection(request: HttpRequest, connection_id: Id) -> dict:
     member = api_member(request, MANAGE_DATA)
     return _connection(selectors.access_connection(member, connection_id))
 
@@ -113,7 +113,7 @@ def list_imports(request: HttpRequest) -> dict:
 
 @router.get("/imports/{run_id}", response=ImportOut, url_name="get_import")
 def get_import(
-    request: HttpRequest, run_id: int, rejections_limit: int = 100, rejections_offset: int = 0
+    request: HttpRequest, run_id: Id, rejections_limit: Limit = 100, rejections_offset: Offset = 0
 ) -> dict:
     """An import's status and counts (they grow while it runs) and its rejected rows."""
     member = api_member(request, MANAGE_DATA)

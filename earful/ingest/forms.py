@@ -4,6 +4,7 @@ import json
 
 from django import forms
 
+from earful.core.text import CleanTextFormMixin
 from earful.ingest.models import Kind
 from earful.ingest.selectors import available_sources
 from earful.ingest.services.connections import ConnectionInvalid, check_columns, parse_columns
@@ -36,7 +37,7 @@ class ColumnsField(forms.CharField):
             raise forms.ValidationError(message) from exc
 
 
-class UploadForm(forms.Form):
+class UploadForm(CleanTextFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices, label="What the file holds")
     source = forms.ChoiceField(choices=_source_choices, label="Exported from")
     file = forms.FileField(label="File")
@@ -48,7 +49,7 @@ class UploadForm(forms.Form):
     )
 
 
-class ConnectionForm(forms.Form):
+class ConnectionForm(CleanTextFormMixin, forms.Form):
     source = forms.ChoiceField(choices=_source_choices)
     kind = forms.ChoiceField(
         choices=[("", "The source's own"), *Kind.choices],

@@ -5,7 +5,7 @@ from ninja import Router
 
 from earful.accounts.access import api_member
 from earful.accounts.roles import Permission
-from earful.core.api_errors import ApiInvalid, ErrorOut
+from earful.core.api_errors import ApiInvalid, ErrorOut, Id
 from earful.feedback.models import FeedbackItem
 from earful.insights import selectors, selectors_themes
 from earful.insights.models import Theme
@@ -25,7 +25,7 @@ router = Router(tags=["insights"])
 
 
 @router.get("/{survey_id}/summary", response=SummaryOut)
-def survey_summary(request: HttpRequest, survey_id: int) -> dict:
+def survey_summary(request: HttpRequest, survey_id: Id) -> dict:
     """Responses, the headline score (NPS, CSAT %, CES or rating average) and the three tiers."""
     member = api_member(request, Permission.VIEW_DASHBOARDS)
     summary = selectors.survey_summary(access_survey(member, survey_id))
@@ -58,7 +58,7 @@ def _theme_out(theme: Theme, examples: list[FeedbackItem] | None = None) -> dict
     }
 
 
-def _edit(request: HttpRequest, theme_id: int) -> Theme:
+def _edit(request: HttpRequest, theme_id: Id) -> Theme:
     member = api_member(request, Permission.EDIT_SURVEYS)
     return selectors_themes.access_theme(member, theme_id)
 
@@ -80,7 +80,7 @@ def list_themes(request: HttpRequest) -> dict:
 
 
 @themes_router.patch("/{theme_id}", response={200: ThemeOut, 422: ErrorOut})
-def rename_theme(request: HttpRequest, theme_id: int, payload: ThemeRenameIn) -> dict:
+def rename_theme(request: HttpRequest, theme_id: Id, payload: ThemeRenameIn) -> dict:
     """Renames the theme for everyone; the name survives every refresh. Empty: generated."""
     try:
         theme = theme_edits.rename_theme(theme=_edit(request, theme_id), label=payload.label)
@@ -90,7 +90,7 @@ def rename_theme(request: HttpRequest, theme_id: int, payload: ThemeRenameIn) ->
 
 
 @themes_router.post("/{theme_id}/merge", response={200: ThemeOut, 422: ErrorOut})
-def merge_theme(request: HttpRequest, theme_id: int, payload: ThemeMergeIn) -> dict:
+def merge_theme(request: HttpRequest, theme_id: Id, payload: ThemeMergeIn) -> dict:
     """Merges this theme into `into` (returned); the merge survives every refresh."""
     theme = _edit(request, theme_id)
     into = _edit(request, payload.into)
@@ -101,7 +101,7 @@ def merge_theme(request: HttpRequest, theme_id: int, payload: ThemeMergeIn) -> d
 
 
 @themes_router.post("/{theme_id}/split", response={200: list[ThemeOut], 422: ErrorOut})
-def split_theme(request: HttpRequest, theme_id: int, payload: ThemeSplitIn) -> list[dict]:
+def split_theme(request: HttpRequest, theme_id: Id, payload: ThemeSplitIn) -> list[dict]:
     """Splits the theme's items into `into` new themes (returned); survives every refresh."""
     try:
         parts = theme_edits.split_theme(theme=_edit(request, theme_id), into=payload.into)

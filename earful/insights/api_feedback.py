@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from earful.accounts.access import api_member
 from earful.accounts.roles import Permission
+from earful.core.api_errors import MAX_ROWS, Offset
 from earful.feedback.models import FeedbackItem
 from earful.insights.selectors_feedback import feedback_progress, list_feedback
 
@@ -90,8 +91,8 @@ class FeedbackFilters(Schema):
     channel: ChannelName | None = None
     sentiment: SentimentName | None = None
     hesitant: bool | None = None
-    limit: int = Field(100, description="At most 500")
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=MAX_ROWS, description="At most 500")
+    offset: Offset = 0
 
 
 class PendingOut(Schema):

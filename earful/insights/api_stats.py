@@ -14,7 +14,7 @@ from ninja import Router
 from earful.accounts.access import api_member
 from earful.accounts.models import Member
 from earful.accounts.roles import Permission
-from earful.core.api_errors import ApiInvalid, ErrorOut
+from earful.core.api_errors import ApiInvalid, ErrorOut, Id
 from earful.insights.schemas_stats import DriversOut, MovementOut, TrendsOut
 from earful.insights.selectors_drivers import DriverLabel, survey_drivers
 from earful.insights.selectors_movement import tier_movement
@@ -39,7 +39,7 @@ def item_themes(member: Member) -> ItemThemes | None:
     return theme_names(member.organization) or None
 
 
-def _survey(member: Member, survey_id: int | None) -> Survey | None:
+def _survey(member: Member, survey_id: Id | None) -> Survey | None:
     return None if survey_id is None else access_survey(member, survey_id)
 
 

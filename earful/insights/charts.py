@@ -237,7 +237,7 @@ def movement_chart(
             if w >= 34:
                 part += (
                     f'<text x="{x + w / 2:.1f}" y="{y + 15}" text-anchor="middle" '
-                    f'style="fill:#fff;font-weight:600">{100 * n / total:.0f}%</text>'
+                    f'fill="#fff" font-weight="600">{100 * n / total:.0f}%</text>'
                 )
             marks.append(_linked(links[i][j] if links else None, part))
             x += w
@@ -251,8 +251,9 @@ def movement_chart(
 
 
 def heat(share: float | None) -> str:
-    """A background for a transition-matrix cell: the larger the row share, the darker."""
+    """The class of a transition-matrix cell's background (insights/pages.css): `heat-0` to
+    `heat-10`, the larger the row share, the darker. A class, not a style attribute: the
+    Content-Security-Policy allows no inline style."""
     if share is None or share != share:  # None or NaN
-        return "#ffffff"
-    light = round(250 - 100 * min(max(share, 0.0), 1.0))
-    return f"rgb({light},{min(light + 5, 255)},255)"
+        return "heat-none"
+    return f"heat-{round(10 * min(max(share, 0.0), 1.0))}"

@@ -7,7 +7,7 @@ from ninja import Router
 
 from earful.accounts.access import api_member
 from earful.accounts.roles import Permission
-from earful.core.api_errors import ApiInvalid, ErrorOut
+from earful.core.api_errors import ApiInvalid, ErrorOut, Id, Limit, Offset
 from earful.outreach import selectors, services
 from earful.outreach.models import SurveyOutreachSettings, SurveyTrigger
 from earful.outreach.schemas import (
@@ -25,7 +25,7 @@ router = Router(tags=["outreach"])
 
 
 @router.post("/{survey_id}/invitations", response={200: InviteReportOut, 422: ErrorOut})
-def invite_customers(request: HttpRequest, survey_id: int, payload: InviteIn) -> dict:
+def invite_customers(request: HttpRequest, survey_id: Id, payload: InviteIn) -> dict:
     """Invites customers (by external id) or a segment; says per customer queued or skipped."""
     member = api_member(request, Permission.EDIT_SURVEYS)
     survey = access_survey(member, survey_id)
@@ -42,7 +42,7 @@ def invite_customers(request: HttpRequest, survey_id: int, payload: InviteIn) ->
 
 @router.get("/{survey_id}/invitations", response=InvitationPage)
 def list_invitations(
-    request: HttpRequest, survey_id: int, limit: int = 100, offset: int = 0
+    request: HttpRequest, survey_id: Id, limit: Limit = 100, offset: Offset = 0
 ) -> dict:
     member = api_member(request, Permission.VIEW_CUSTOMERS)
     survey = access_survey(member, survey_id)
@@ -56,14 +56,14 @@ def list_invitations(
 
 
 @router.get("/{survey_id}/outreach", response=OutreachSettingsOut)
-def get_outreach_settings(request: HttpRequest, survey_id: int) -> SurveyOutreachSettings:
+def get_outreach_settings(request: HttpRequest, survey_id: Id) -> SurveyOutreachSettings:
     member = api_member(request, Permission.VIEW_DASHBOARDS)
     return selectors.settings_for(access_survey(member, survey_id))
 
 
 @router.put("/{survey_id}/outreach", response={200: OutreachSettingsOut, 422: ErrorOut})
 def update_outreach_settings(
-    request: HttpRequest, survey_id: int, payload: OutreachSettingsIn
+    request: HttpRequest, survey_id: Id, payload: OutreachSettingsIn
 ) -> SurveyOutreachSettings:
     """Recontact period, the one reminder, the send window (customer's local time), wording."""
     member = api_member(request, Permission.EDIT_SURVEYS)
@@ -75,14 +75,14 @@ def update_outreach_settings(
 
 
 @router.get("/{survey_id}/triggers", response=list[TriggerOut])
-def list_triggers(request: HttpRequest, survey_id: int) -> list[SurveyTrigger]:
+def list_triggers(request: HttpRequest, survey_id: Id) -> list[SurveyTrigger]:
     member = api_member(request, Permission.VIEW_DASHBOARDS)
     return list(selectors.list_triggers(access_survey(member, survey_id)))
 
 
 @router.post("/{survey_id}/triggers", response={201: TriggerOut, 422: ErrorOut})
 def add_trigger(
-    request: HttpRequest, survey_id: int, payload: TriggerIn
+    request: HttpRequest, survey_id: Id, payload: TriggerIn
 ) -> tuple[int, SurveyTrigger]:
     """A journey: invite to this survey `delay_hours` after each customer event of that name."""
     member = api_member(request, Permission.EDIT_SURVEYS)

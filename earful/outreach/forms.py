@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from earful.core.text import CleanTextFormMixin
 from earful.outreach.selectors import Segment
 
 
-class InviteForm(forms.Form):
+class InviteForm(CleanTextFormMixin, forms.Form):
     customers = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

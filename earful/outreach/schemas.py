@@ -4,6 +4,8 @@ from datetime import datetime, time
 
 from ninja import Field, Schema
 
+from earful.core.api_errors import LocalTime
+
 
 class SegmentIn(Schema):
     attributes: dict[str, str] = Field({}, description="Customer attributes that must match")
@@ -51,8 +53,8 @@ class InvitationPage(Schema):
 class OutreachSettingsIn(Schema):
     recontact_days: int = Field(30, ge=0, le=3650)
     reminder_after_days: int = Field(3, ge=0, le=365, description="0: no reminder")
-    window_start: time = time(9, 0)
-    window_end: time = time(18, 0)
+    window_start: LocalTime = time(9, 0)
+    window_end: LocalTime = time(18, 0)
     window_weekdays: str = Field("12345", description="ISO weekdays: 1 Monday ... 7 Sunday")
     subject: str = Field("", max_length=200)
     message: str = ""

@@ -9,7 +9,7 @@ from ninja import Header, Router
 
 from earful.accounts.access import api_member
 from earful.accounts.roles import Permission
-from earful.core.api_errors import ApiInvalid, ErrorOut
+from earful.core.api_errors import ApiInvalid, ErrorOut, Id, Limit, Offset
 from earful.surveys import public_api, selectors, services
 from earful.surveys.models import Survey
 from earful.surveys.schemas import (
@@ -36,7 +36,7 @@ def _wording(translations: Mapping[str, SurveyWording]) -> dict[str, dict[str, s
 
 
 @router.get("", response=SurveyPage)
-def list_surveys(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict:
+def list_surveys(request: HttpRequest, limit: Limit = 100, offset: Offset = 0) -> dict:
     member = api_member(request, Permission.VIEW_DASHBOARDS)
     surveys = selectors.list_surveys(member.organization).prefetch_related("questions")
     offset, limit = max(0, offset), max(1, min(limit, 500))
@@ -67,13 +67,13 @@ def create_survey(request: HttpRequest, payload: SurveyIn) -> tuple[int, Survey]
 
 
 @router.get("/{survey_id}", response=SurveyOut)
-def get_survey(request: HttpRequest, survey_id: int) -> Survey:
+def get_survey(request: HttpRequest, survey_id: Id) -> Survey:
     member = api_member(request, Permission.VIEW_DASHBOARDS)
     return selectors.access_survey(member, survey_id)
 
 
 @router.patch("/{survey_id}", response={200: SurveyOut, 422: ErrorOut})
-def update_survey(request: HttpRequest, survey_id: int, payload: SurveyPatch) -> Survey:
+def update_survey(request: HttpRequest, survey_id: Id, payload: SurveyPatch) -> Survey:
     member = api_member(request, Permission.EDIT_SURVEYS)
     survey = selectors.access_survey(member, survey_id)
     questions = None if payload.questions is None else [q.spec() for q in payload.questions]
@@ -98,7 +98,7 @@ def update_survey(request: HttpRequest, survey_id: int, payload: SurveyPatch) ->
 
 
 @router.post("/{survey_id}/publish", response={200: SurveyOut, 422: ErrorOut})
-def publish_survey(request: HttpRequest, survey_id: int) -> Survey:
+def publish_survey(request: HttpRequest, survey_id: Id) -> Survey:
     """Opens the public link. 422 with the reason when the survey is empty or too long."""
     member = api_member(request, Permission.EDIT_SURVEYS)
     survey = selectors.access_survey(member, survey_id)

@@ -8,6 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext
 
+from earful.core.text import CleanTextFormMixin, normalize
 from earful.surveys.languages import normalize_language
 from earful.surveys.localized import LocalizedQuestion
 from earful.surveys.models import Question, Survey, TrustMode
@@ -19,11 +20,11 @@ from earful.surveys.validation import MAX_TEXT, FieldErrors, QuestionSpec
 HONEYPOT = "your-website"
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(CleanTextFormMixin, forms.Form):
     title = forms.CharField(max_length=200)
 
 
-class SurveySettingsForm(forms.Form):
+class SurveySettingsForm(CleanTextFormMixin, forms.Form):
     """The survey's own wording and settings, on the builder page."""
 
     title = forms.CharField(max_length=200)
@@ -98,7 +99,7 @@ class SurveySettingsForm(forms.Form):
             self.add_error(field if field in self.fields else None, f"{name}: {message}")
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(CleanTextFormMixin, forms.Form):
     type = forms.ChoiceField(choices=QuestionType.choices)
     key = forms.SlugField(max_length=40, help_text="Short id used in the API and exports: nps")
     text = forms.CharField(max_length=500, label="Question")
@@ -127,10 +128,10 @@ def answers_from_form(questions: Sequence[Question], data: QueryDict) -> dict[st
         if question.type == QuestionType.MULTI_CHOICE:
             answers[question.key] = data.getlist(question.key)
         elif question.key in data:
-            raw = str(data[question.key]).strip()
+            raw = normalize(str(data[question.key]).strip())
             answers[question.key] = int(raw) if question.is_score and raw.isdigit() else raw
         if question.comment and question.comment_key in data:
-            answers[question.comment_key] = data[question.comment_key]
+            answers[question.comment_key] = normalize(str(data[question.comment_key]))
     return answers
 
 
@@ -156,6 +157,8 @@ def form_errors(questions: Sequence[LocalizedQuestion], errors: FieldErrors) -> 
 def _answer_error(question: LocalizedQuestion, message: str, is_comment: bool) -> str:
     if message == "required":
         return gettext("Please answer this question.")
+    if message.startswith("contains"):  # core.text.invalid_reason: a NUL
+        return gettext("Your answer holds a character we cannot keep. Please retype it.")
     if question.type in SCALES and not is_comment:
         low, high = SCALES[question.type]
         return gettext("Choose a whole number from %(low)s to %(high)s.") % {
@@ -177,7 +180,7 @@ _SURVEY_TEXTS = (
 )
 
 
-class TranslationForm(forms.Form):
+class TranslationForm(CleanTextFormMixin, forms.Form):
     """One language's wording of a survey: its own texts, then each question's. A blank text
     falls back to the default language; each field's help shows the default wording."""
 

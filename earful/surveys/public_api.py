@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
 from earful.core.memo import last_by_identity
+from earful.core.text import TextInvalid, load_json
 from earful.surveys import selectors, services
 from earful.surveys.published import published_entry
 from earful.surveys.schemas import ResponseIn, ResponsePatch
@@ -123,7 +124,7 @@ def _reply(status: int, data: Any) -> HttpResponse:
 
 def _payload(request: HttpRequest, schema: type[BaseModel]) -> Any:
     """The body as ninja reads it: JSON, then the schema (an empty body is a missing one)."""
-    return schema.model_validate(json.loads(request.body) if request.body else None)
+    return schema.model_validate(load_json(request.body) if request.body else None)
 
 
 def _serve(
@@ -135,7 +136,9 @@ def _serve(
     except ValueError as exc:  # json.JSONDecodeError; pydantic's ValidationError is handled below
         if isinstance(exc, ValidationError):
             return _reply(422, error_body(pydantic_errors(_at_payload(exc))))
-        return _reply(400, {"detail": "Cannot parse request body"})
+        if isinstance(exc, TextInvalid):  # a NUL or a lone surrogate (core.text)
+            return _reply(422, error_body([(exc.field, exc.reason)]))
+        return _reply(400, error_body([("body", "Cannot parse request body")]))
     except ApiInvalid as exc:
         return _reply(exc.status, {"detail": exc.errors})
     except Http404:

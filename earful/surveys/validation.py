@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from earful.core.text import invalid_reason
 from earful.surveys.languages import MAX_LANGUAGES, is_language, normalize_language
 from earful.surveys.scoring import CHOICE_TYPES, SCALES, QuestionType
 
@@ -84,15 +85,15 @@ def _check_value(spec: QuestionSpec, value: Any) -> str | None:
             return "must be a non-empty list of choices"
         if len(set(map(str, value))) != len(value) or not set(value) <= set(spec.choices):
             return f"must be distinct choices from: {', '.join(spec.choices)}"
-    elif not isinstance(value, str) or len(value) > MAX_TEXT:
-        return f"must be text of at most {MAX_TEXT} characters"
+    else:
+        return _check_comment(value)
     return None
 
 
 def _check_comment(value: Any) -> str | None:
     if not isinstance(value, str) or len(value) > MAX_TEXT:
         return f"must be text of at most {MAX_TEXT} characters"
-    return None
+    return invalid_reason(value)  # a NUL or a lone surrogate (core.text): never stored
 
 
 def check_values(specs: Sequence[QuestionSpec], answers: Mapping[str, Any]) -> FieldErrors:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from earful.core.text import CleanTextFormMixin
 from earful.surveys.models import Survey
 
 
-class WidgetSettingsForm(forms.Form):
+class WidgetSettingsForm(CleanTextFormMixin, forms.Form):
     allowed_origins = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -4,7 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from earful.core.ratelimit import Limit, seconds_until_allowed
+from earful.core.models import RateCount
+from earful.core.ratelimit import Limit, client_address, seconds_until_allowed
 
 
 def test_a_limit_reads_count_per_seconds_and_zero_means_off():
@@ -14,24 +15,59 @@ def test_a_limit_reads_count_per_seconds_and_zero_means_off():
         Limit.parse("lots", "EARFUL_RATE_LIMIT_PUBLIC")
 
 
-def test_the_request_after_the_limit_waits_for_the_window_to_end():
+def test_the_request_after_the_limit_waits_for_the_window_to_end(db):
     limit = Limit(3, 60)
     waits = [seconds_until_allowed("t", "1.2.3.4", limit, now=1000.0) for _ in range(4)]
     assert waits == [0, 0, 0, 20]  # the window 960-1020 ends in 20 s
     assert seconds_until_allowed("t", "1.2.3.4", limit, now=1021.0) == 0
 
 
-def test_each_address_has_its_own_budget():
+def test_each_address_has_its_own_budget(db):
     limit = Limit(1, 60)
     assert seconds_until_allowed("t", "1.1.1.1", limit, now=10.0) == 0
     assert seconds_until_allowed("t", "2.2.2.2", limit, now=10.0) == 0
 
 
-def test_client_addresses_are_never_kept_in_clear():
+def test_client_addresses_are_never_kept_in_clear(db):
     seconds_until_allowed("t", "203.0.113.9", Limit(5, 60), now=10.0)
-    keys = list(cache._cache.keys())  # local-memory cache internals, test only
-    assert keys
+    keys = list(RateCount.objects.values_list("key", flat=True))
+    assert len(keys) == 1
     assert not any("203.0.113.9" in key for key in keys)
+
+
+def test_the_count_lives_in_the_database_so_every_process_shares_it(db):
+    """A gunicorn worker is another process with its own memory: only the row is shared."""
+    limit = Limit(3, 60)
+    for _ in range(3):
+        assert seconds_until_allowed("t", "1.2.3.4", limit, now=1000.0) == 0
+    cache.clear()  # nothing kept in this process's memory counts
+    assert seconds_until_allowed("t", "1.2.3.4", limit, now=1000.0) == 20
+    assert RateCount.objects.get().count == 4
+
+
+def test_a_new_window_counts_from_one_in_the_same_row(db):
+    limit = Limit(1, 60)
+    assert seconds_until_allowed("t", "1.2.3.4", limit, now=10.0) == 0
+    assert seconds_until_allowed("t", "1.2.3.4", limit, now=70.0) == 0
+    assert RateCount.objects.get().count == 1
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "address"),
+    [
+        (0, "6.6.6.6, 203.0.113.5", "10.0.0.1"),  # no proxy trusted: the connection's
+        (1, "6.6.6.6, 203.0.113.5", "203.0.113.5"),  # the client wrote 6.6.6.6 itself
+        (2, "6.6.6.6, 203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        (3, "203.0.113.5", "203.0.113.5"),  # fewer than said: the left-most there is
+        (1, "", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_is_the_nth_from_the_right_of_x_forwarded_for(
+    settings, rf, proxies, forwarded, address
+):
+    settings.EARFUL_TRUSTED_PROXIES = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == address
 
 
 def public_flood(n: int, **extra):

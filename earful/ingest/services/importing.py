@@ -35,6 +35,7 @@ from django.utils.text import get_valid_filename
 
 from earful.accounts.models import Member, Organization
 from earful.accounts.roles import Permission
+from earful.core.text import repair_text
 from earful.ingest.models import ImportRejection, ImportRun, SourceConnection
 from earful.ingest.services.connections import ConnectionInvalid, check_columns, source_for_kind
 from earful.ingest.services.upserting import check_record, upsert_records
@@ -340,9 +341,10 @@ def _rejection(
         organization_id=run.organization_id,
         run=run,
         row_number=number,
-        external_id=_external_id(raw, columns)[:200],
-        field=exc.field[:100],
-        reason=exc.reason[:500],
+        # shown as the file gave them, a NUL or a lone surrogate repaired (core.text)
+        external_id=repair_text(_external_id(raw, columns))[:200],
+        field=repair_text(exc.field)[:100],
+        reason=repair_text(exc.reason)[:500],
     )
 
 

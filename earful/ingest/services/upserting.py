@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from earful.accounts.models import Organization
 from earful.core.rows import prepare_rows
+from earful.core.text import TextInvalid, clean_json, invalid_reason, normalize
 from earful.customers.models import Customer
 from earful.feedback.models import Channel, FeedbackItem
 from earful.feedback.signals import feedback_recorded
@@ -120,15 +121,17 @@ def check_record(record: Record, *, source: Source) -> None:
         raise MappingError("external_id", f"is longer than {limit} characters")
     if not _clean(record.text).strip():
         raise MappingError("text", "is empty: there is nothing to read")
-    for name in ("external_id", "url"):
-        if "\x00" in getattr(record, name):
-            raise MappingError(name, "contains a NUL character")
+    for name in _TEXTS:  # a NUL or a lone surrogate (core.text): refused, never stored
+        reason = invalid_reason(getattr(record, name))
+        if reason:
+            raise MappingError(name, reason)
     try:
-        dumped = json.dumps(record.metadata, allow_nan=False)
+        json.dumps(record.metadata, allow_nan=False)
+        clean_json(record.metadata)
+    except TextInvalid as error:
+        raise MappingError(_join("metadata", error.field), error.reason) from None
     except (TypeError, ValueError) as error:
         raise MappingError("metadata", f"is not JSON: {error}") from None
-    if "\\u0000" in dumped:  # PostgreSQL's JSON cannot hold it
-        raise MappingError("metadata", "contains a NUL character")
     if timezone.is_naive(record.received_at):
         raise MappingError("received_at", "has no time zone")
     if len(record.url) > _URL_MAX:
@@ -271,9 +274,16 @@ def _values(
     }
 
 
+_TEXTS = ("external_id", "text", "title", "author", "url", "customer_email", "customer_external_id")
+
+
 def _clean(text: str) -> str:
-    """Without NUL characters: they carry nothing, and PostgreSQL cannot store them."""
-    return text.replace("\x00", "") if "\x00" in text else text
+    """NFC (`check_record` refused NULs and lone surrogates)."""
+    return normalize(text)
+
+
+def _join(at: str, name: str) -> str:
+    return f"{at}.{name}" if name != "body" else at
 
 
 def _customers(organization: Organization, records: Iterable[Record]) -> dict[tuple[str, str], int]:

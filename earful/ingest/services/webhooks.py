@@ -39,6 +39,7 @@ from django.utils import timezone
 from earful.accounts.models import Organization
 from earful.core import env
 from earful.core.periodic import start_periodic
+from earful.core.text import TextInvalid, clean_json
 from earful.ingest.models import SourceConnection, WebhookReceipt
 from earful.ingest.services.upserting import UpsertCounts, check_record, upsert_records
 from earful.ingest.sources import get_source
@@ -104,6 +105,11 @@ def receive_webhook(
         payload = json.loads(body, parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:  # JSON and UTF-8 errors are ValueErrors
         raise refused(400, "body", f"not JSON: {error}") from None
+    try:
+        payload = clean_json(payload)  # core.text: NFC; NULs and lone surrogates refused
+    except TextInvalid as error:
+        where = "body" if error.field == "body" else f"body.{error.field}"
+        raise refused(400 if where == "body" else 422, where, error.reason) from None
     try:
         with transaction.atomic():
             receipt = WebhookReceipt.objects.create(

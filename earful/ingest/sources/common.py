@@ -132,7 +132,8 @@ def content_hash(raw: Mapping[str, Any]) -> str:
     """A stable id for a record that has none: the same content always hashes the same, so a
     rerun of the same file matches the same items."""
     canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    # surrogatepass: a lone surrogate hashes too (`check_record` refuses the record after)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def url(value: Any, field: str = "url") -> str:

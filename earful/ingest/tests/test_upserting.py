@@ -233,11 +233,12 @@ def test_many_items_are_announced_at_most_500_at_a_time(
             "time zone",
         ),
         (ticket(rating=7, rating_scale="1-5"), "rating", "7 is outside 1-5"),
-        (ticket(text="\x00"), "text", "is empty"),
+        (ticket(text="\x00"), "text", "NUL"),
+        (ticket(title="caf\ud800"), "title", "lone surrogate"),
         (ticket("T\x00"), "external_id", "NUL"),
         (ticket(metadata={"at": WHEN}), "metadata", "is not JSON"),
         (ticket(metadata={"stars": float("nan")}), "metadata", "is not JSON"),
-        (ticket(metadata={"note": "a\x00b"}), "metadata", "NUL"),
+        (ticket(metadata={"note": "a\x00b"}), "metadata.note", "NUL"),
         (ticket(url="https://x.test/" + "a" * 500), "url", "longer than 500"),
     ],
 )
@@ -253,11 +254,13 @@ def test_a_record_that_cannot_be_stored_is_refused_with_the_field_and_reason(
     assert not FeedbackItem.objects.exists()  # nothing of the chunk is written
 
 
-def test_nul_characters_in_words_are_dropped(org_a):
-    record = ticket(text="Broken\x00 export", title="Ex\x00port")
-    upsert_records(organization=org_a, source=TICKETS, records=[record])
-    item = FeedbackItem.objects.get()
-    assert (item.text, item.title) == ("Broken export", "Export")
+def test_nul_characters_in_words_are_refused_and_texts_come_out_nfc(org_a):
+    """core.text: refused at the edge, never silently cut or dropped."""
+    with pytest.raises(MappingError) as refused:
+        upsert_records(organization=org_a, source=TICKETS, records=[ticket(text="Broken\x00 x")])
+    assert refused.value.field == "text"
+    upsert_records(organization=org_a, source=TICKETS, records=[ticket(text="cafe\u0301")])
+    assert FeedbackItem.objects.get().text == "caf\u00e9"
 
 
 def test_a_chunk_of_1000_records_costs_a_handful_of_queries(org_a, django_assert_max_num_queries):

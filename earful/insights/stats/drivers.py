@@ -187,7 +187,8 @@ def key_drivers(
     """Relative weights of the columns of `x` (NaN: not answered) on the score `y`, with
     bootstrap intervals; predictors with too little data are listed, not ranked."""
     y = np.asarray(y, dtype=float)
-    x = np.asarray(x, dtype=float).reshape(len(y), -1)
+    # no answers at all: no rows to infer the width from (reshape(0, -1) cannot)
+    x = np.asarray(x, dtype=float).reshape(len(y), -1) if len(y) else np.empty((0, len(names)))
     if x.shape[1] != len(names):
         raise ValueError(f"{x.shape[1]} predictors but {len(names)} names")
     binary = list(binary) if binary is not None else [_is_binary(c) for c in x.T]

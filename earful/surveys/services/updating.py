@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from earful.core.rows import insert_rows, select_rows, update_row, write_lock
+from earful.core.text import invalid_reason
 from earful.feedback.models import Channel, FeedbackItem
 from earful.feedback.services import record_feedback
 from earful.surveys import selectors
@@ -58,7 +59,8 @@ def _check_probe(response: Response, probe: Any) -> list[tuple[str, str]]:
         return [(f"answers.{PROBE_KEY}", "no follow-up question was asked")]
     if not isinstance(probe, str) or len(probe) > MAX_TEXT:
         return [(f"answers.{PROBE_KEY}", f"must be text of at most {MAX_TEXT} characters")]
-    return []
+    reason = invalid_reason(probe)  # a NUL or a lone surrogate (core.text)
+    return [(f"answers.{PROBE_KEY}", reason)] if reason else []
 
 
 def _answer_probe(response: Response, probe: str | None) -> int:

@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from earful.core.ids import time_ordered_uuid
+from earful.core.text import invalid_reason, normalize
 from earful.customers.selectors import customer_by_external_id
 from earful.surveys import selectors, services
 from earful.surveys.forms import HONEYPOT, answers_from_form, form_errors
@@ -127,23 +129,27 @@ def follow_up(request: HttpRequest, public_id: str, response_id: str) -> HttpRes
     response = services.response_to_update(public_id, str(response_id))
     survey = response.survey
     page = LocalizedSurvey.of(survey, respondent_language(request, survey, known=False))
-    if request.method == "POST" and response.probe_due:
-        words = request.POST.get("probe", "")[:MAX_TEXT]
+    words = request.POST.get("probe", "")[:MAX_TEXT]
+    refused = invalid_reason(words) is not None  # a NUL (core.text): shown, never stored
+    if request.method == "POST" and response.probe_due and not refused:
         services.update_response(
             response=response,
             key=request.POST.get("idempotency_key", "") or time_ordered_uuid().hex,
-            answers={PROBE_KEY: words},
+            answers={PROBE_KEY: normalize(words)},
         )
-    if request.method == "POST" or not response.probe_due:
+    if (request.method == "POST" and not refused) or not response.probe_due:
         return _next_page("thanks", page)
     with translation.override(page.language):
         question = page.probe_question(response.probe_trigger)
+        error = gettext("Your answer holds a character we cannot keep. Please retype it.")
     context = {
         "question": question,
         "key": time_ordered_uuid().hex,
         "skip_url": _url("thanks", page),
+        "error": error if refused else "",
     }
-    return _render(request, "surveys/follow_up.html", page, context)
+    status = 422 if refused else 200
+    return _render(request, "surveys/follow_up.html", page, context, status=status)
 
 
 def thanks(request: HttpRequest, public_id: str) -> HttpResponse:
