@@ -91,6 +91,62 @@ STRONG_HEDGES = (
     "at the sale price",
     "worth it on sale",
     "ok for the money",
+    "i suppose",
+    "ok i suppose",
+    "okay i suppose",
+    "fine i suppose",
+    "passable",
+    "good enough i guess",
+    "decent enough",
+    "kind of ok",
+    "kind of okay",
+    "sort of ok",
+    "sort of okay",
+    "kind of fine",
+    "not terrible",
+    "could be worse",
+    "it works i guess",
+    "it'll have to do",
+    "will have to do",
+    "better than nothing",
+)
+# Softened complaints: the customer plays down what went wrong ("a bit disappointing"). The
+# product counts them hesitant whatever the sentiment reads: the softening is the hesitation
+# (docs/dev/hesitancy-labelling.md, "hedged complaints").
+SOFTENED_COMPLAINTS = (
+    "a bit disappointing",
+    "a little disappointing",
+    "slightly disappointing",
+    "somewhat disappointing",
+    "kind of disappointing",
+    "kinda disappointing",
+    "a bit of a letdown",
+    "bit of a let down",
+    "a bit underwhelming",
+    "a little underwhelming",
+    "somewhat underwhelming",
+    "kind of underwhelming",
+    "not quite what i expected",
+    "not quite what i hoped",
+    "expected a bit more",
+    "expected a little more",
+    "hoped for a bit more",
+    "i guess it's fine",
+    "i guess it is fine",
+)
+# Sarcasm: praise words that mean the opposite; never read as faint praise.
+SARCASM = (
+    "yeah right",
+    "thanks for nothing",
+    "oh great",
+    "just great",
+    "great, another",
+    "great job breaking",
+    "love how",
+    "love that i",
+    "so helpful, not",
+    "what a joke",
+    "nice try",
 )
 # Phrases that name an outcome the customer did not want.
 DEAL_BREAKERS = (
@@ -228,6 +284,11 @@ def _score_reason(
 
 
 def _word_reason(text: str, sentiment: Sentiment) -> Hesitancy | None:
+    if matching_phrases(text, SARCASM):
+        return None
+    found = matching_phrases(text, SOFTENED_COMPLAINTS)
+    if found:
+        return Hesitancy(True, "hedging", f'a softened complaint: "{found[0]}"')
     found = matching_phrases(text, AMBIVALENCE)
     if found and sentiment.label != "negative":
         return Hesitancy(True, "ambivalent", f'undecided: "{found[0]}"')

@@ -17,6 +17,7 @@ and VADER only.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,14 +55,22 @@ def _analyzer() -> Any:
     return _vader
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
 def vader_scores(texts: Sequence[str]) -> np.ndarray:
-    """VADER's compound, pos, neg and neu scores, one row per text (zeros for a blank text)."""
+    """VADER's compound, pos, neg and neu scores, one row per text (zeros for a blank text):
+    the mean over the text's sentences (VADER reads a sentence; over a whole page its negation
+    and "but" rules misfire, and its cost grows with the square of the "but"s)."""
     analyzer = _analyzer()
     rows = np.zeros((len(texts), len(LEXICAL_FEATURES)), dtype=np.float32)
     for i, text in enumerate(texts):
-        if text and text.strip():
-            scores = analyzer.polarity_scores(text[:READ_CHARS])
-            rows[i] = (scores["compound"], scores["pos"], scores["neg"], scores["neu"])
+        sentences = [s for s in _SENTENCE.split(text[:READ_CHARS]) if s.strip()]
+        if sentences:
+            scores = [analyzer.polarity_scores(sentence) for sentence in sentences]
+            rows[i] = np.mean(
+                [(s["compound"], s["pos"], s["neg"], s["neu"]) for s in scores], axis=0
+            )
     return rows
 
 

@@ -22,7 +22,7 @@ the nearest theme with the same threshold rule as new texts.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from sklearn.metrics import silhouette_score
@@ -33,6 +33,7 @@ from earful.insights.themes.naming import Embedder, name_themes
 from earful.insights.themes.spectral import largest_gap, spectral_partition, spectral_vectors
 from earful.insights.themes.theme_set import NO_THEME, Theme, ThemeSet, unit_rows
 
+STEPS = 4  # progress steps: fold duplicates, choose k, build themes, name and assign
 SAMPLE_SIZE = 8000  # texts clustered at most; the others are assigned to the themes found
 MAX_THEMES = 120  # more themes than this are no longer something a person reads
 GRID_STEP = 1.25  # candidate theme counts grow by 25% each step
@@ -58,9 +59,12 @@ def discover_themes(
     min_size: int | None = None,
     seed: int = 0,
     embedder: Embedder | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ThemeSet:
     """Themes of `texts` (one embedding row each); `n_themes` forces the count (splits).
-    `embedder` embeds the candidate names (None: the shipped model; see naming.py)."""
+    `embedder` embeds the candidate names (None: the shipped model; see naming.py);
+    `progress(done, STEPS)` is called after each step."""
+    step = progress or (lambda done, total: None)
     vectors = unit_rows(embeddings)
     if len(vectors) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(vectors)} embeddings")
@@ -71,20 +75,25 @@ def discover_themes(
         return ThemeSet(labels=labels, themes=[])
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(usable, size=min(len(usable), SAMPLE_SIZE), replace=False))
+    step(0, STEPS)
     leader = fold_duplicates(vectors[sample])
+    step(1, STEPS)
     heads = np.unique(leader)
     if n_themes is None and len(heads) < max(2 * min_size, 4):
         return ThemeSet(labels=labels, themes=[])
     centred = centre(vectors[sample][heads])
     head_groups = _partition(centred, n_themes=n_themes, min_size=min_size, seed=seed)
     groups = head_groups[np.searchsorted(heads, leader)]
+    step(2, STEPS)
     labels[sample], themes = _build_themes(vectors[sample], groups, min_size=min_size)
+    step(3, STEPS)
     name_themes(texts, vectors, labels, themes, embedder=embedder)
     rest = np.setdiff1d(usable, sample)
     if len(rest) and themes:
         labels[rest] = assign(ThemeSet(labels=labels, themes=themes), vectors[rest])[0]
     for theme in themes:
         theme.size = int(np.sum(labels == theme.id))
+    step(STEPS, STEPS)
     return ThemeSet(labels=labels, themes=themes)
 
 
