@@ -35,8 +35,11 @@ SATISFIED_FROM = 0.65  # position on the scale (0 lowest, 1 highest) where satis
 # two trained classifiers, Sentiment.learned, without VADER's vote, which reads most long
 # reviews as glowing) is below LEANS_NEGATIVE, or below BREAKER_BELOW while it names a deal
 # breaker. Chosen on the dev half of the labelled set (docs/dev/hesitancy-labelling.md).
-LEANS_NEGATIVE = 0.15
-BREAKER_BELOW = 0.3
+LEANS_NEGATIVE = -0.2
+BREAKER_BELOW = 0.4
+# Faint praise is hesitant unless the comment reads clearly negative (an open complaint that
+# happens to say "fine": "it's fine that you lost my bag?!").
+CLEARLY_NEGATIVE = -0.9
 
 # Hedges of the probing lexicon that mean a lukewarm verdict wherever they appear (its other
 # phrases, such as "ok", "fine" or "mostly", are as often literal: "fine knit", "ok in a small").
@@ -292,7 +295,7 @@ def _word_reason(text: str, sentiment: Sentiment) -> Hesitancy | None:
     found = matching_phrases(text, AMBIVALENCE)
     if found and sentiment.label != "negative":
         return Hesitancy(True, "ambivalent", f'undecided: "{found[0]}"')
-    if sentiment.label == "negative":
+    if sentiment.score < CLEARLY_NEGATIVE:
         return None
     found = matching_phrases(text, STRONG_HEDGES)
     if found:

@@ -115,8 +115,12 @@ def accuracy(truth: Sequence[str], predicted: Sequence[str]) -> float:
 
 
 def vader_labels(texts: Sequence[str]) -> list[str]:
-    """VADER alone, with its authors' thresholds: compound >= 0.05 positive, <= -0.05 negative."""
-    compound = vader_scores(texts)[:, 0]
+    """VADER alone, as its authors use it: the whole text's compound score, >= 0.05 positive,
+    <= -0.05 negative."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    compound = [analyzer.polarity_scores(text[:2000])["compound"] for text in texts]
     return ["positive" if c >= 0.05 else "negative" if c <= -0.05 else "neutral" for c in compound]
 
 
