@@ -244,7 +244,8 @@ def _band_labels(score: np.ndarray, low: float, high: float) -> list[str]:
 def fit_sentiment(parts: Sequence[DomainData]) -> tuple[SentimentModel, dict[str, Any]]:
     """Fits on all but a calibration share of each part, chooses the neutral band on that
     share, then refits on every row with the band kept. Returns the model and what was done."""
-    fit, held = [], []
+    fit: list[DomainData] = []
+    held: list[DomainData] = []
     for part in parts:
         mask = _calibration_mask(part)
         for keep, into in ((~mask, fit), (mask, held)):

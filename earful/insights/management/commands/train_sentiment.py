@@ -43,7 +43,7 @@ class Command(BaseCommand):
             d: training.evaluate(model, training.load_domain(d, "test", cache))
             for d in domains.DOMAINS
         }
-        meta = {
+        meta: dict[str, object] = {
             "command": "earful train-sentiment",
             "data": {
                 domains.FILES[d]: training.sha256_of(domains.path_of(d)) for d in domains.FITTED
