@@ -37,10 +37,10 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
 
-from earful.insights.text.training import cached_embeddings  # noqa: E402
+from earful.insights.text.training import cached_embeddings, shared_data_dir  # noqa: E402
 from earful.insights.themes import NO_THEME, discover_themes  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
+DATA = shared_data_dir()
 CACHE = ROOT / "data" / "cache" / "emb"
 Row = tuple[str, str, str]
 NAMES: list[tuple[str, list[tuple[str, int]]]] = []  # (data set, [(theme name, size)])
