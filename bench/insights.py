@@ -32,6 +32,7 @@ def main() -> None:
         table.add_section()
     console = Console(width=120)
     console.print(table)
+    insights_themes.print_names()
     console.print(f"total bench time: {time.perf_counter() - started:.0f} s")
 
 

@@ -14,3 +14,12 @@ def enrich_feedback(item_ids: list[int]) -> int:
     from earful.insights.services import enrichment
 
     return enrichment.enrich_items_by_id(item_ids=item_ids).analyzed
+
+
+@task()
+def refresh_organization_themes(organization_id: int) -> int:
+    """Finds an organization's themes again when they are due (see services.themes.themes_due);
+    nothing when another run did it meanwhile. Returns the number of active themes."""
+    from earful.insights.services import themes
+
+    return themes.refresh_themes_if_due(organization_id=organization_id)

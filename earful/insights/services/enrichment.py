@@ -7,7 +7,9 @@ How an item gets here (docs/dev/architecture.md, "Enrichment"):
    EARFUL_ENRICH_SWEEP_SECONDS) enriches whatever a lost message left with `analyzed_at` NULL.
 
 After the analysis is saved, the embeddings are stored for themes (`services.embeddings`) and
-each item gets the theme it fits (`services.themes.assign_items`, incremental).
+each item gets the theme it fits (`services.themes.assign_items`, incremental); when the
+organization's themes are due (its first FIRST_THEMES_AT items, or twice as many items as at
+the last discovery), a theme refresh is enqueued on commit (`request_refresh_when_due`).
 
 Every entry point is idempotent: an item already analyzed is skipped, and an item whose text
 changed (or that was analyzed by another process) while it was being read is not overwritten.
@@ -41,7 +43,7 @@ from earful.feedback.models import FeedbackItem
 from earful.feedback.signals import feedback_enriched
 from earful.insights.services.embeddings import store_embeddings
 from earful.insights.services.score_scales import Scale, score_scales
-from earful.insights.services.themes import assign_items
+from earful.insights.services.themes import assign_items, request_refresh_when_due
 from earful.insights.text.pipeline import TextEnrichment, enrich_texts
 
 logger = logging.getLogger(__name__)
@@ -202,6 +204,7 @@ def _themes(items: list[FeedbackItem], vectors: dict[int, np.ndarray]) -> None:
         for organization_id, organization in organizations.items():
             mine = [item for item in items if item.organization_id == organization_id]
             assign_items(organization=organization, items=mine)
+            request_refresh_when_due(organization=organization)
     except Exception:
         logger.exception("themes of %d feedback items not assigned", len(items))
 

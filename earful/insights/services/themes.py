@@ -13,13 +13,14 @@ nothing are removed. Items that fit no theme have no theme: they are new/emergin
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from scipy.optimize import linear_sum_assignment
 
@@ -32,7 +33,10 @@ from earful.insights.themes import Theme as FoundTheme
 
 FIRST_THEMES_AT = 50  # analyzed items an organization needs before its themes are first found
 REFRESH_AFTER = timedelta(days=7)  # and then found again at most this often ...
-REFRESH_GROWTH = 0.1  # ... once this share of its items arrived since the last time
+REFRESH_GROWTH = 0.1  # ... once this share of its items arrived since the last time,
+SOON_GROWTH = 1.0  # or at once when as many items arrived since as there were before
+ENQUEUE_QUIET = 600.0  # seconds one process waits before asking again for the same refresh
+_asked: dict[int, float] = {}
 MATCH_SIMILARITY = 0.8  # a cluster is a stored theme again when their centroids are this close
 EXAMPLES = 3
 Progress = Callable[[str, int, int], None]  # (step, done, total)
@@ -60,14 +64,16 @@ def refresh_themes(
     )
     step = (lambda done, total: progress("Embedding texts", done, total)) if progress else None
     vectors = item_embeddings(items=items, progress=step)
-    if progress:
-        progress("Finding themes", 0, 1)
-    found = discover_themes([item.text for item in items], vectors)
+    found = discover_themes(
+        [item.text for item in items],
+        vectors,
+        progress=(lambda done, total: progress("Finding themes", done, total))
+        if progress
+        else None,
+    )
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=organization.pk).first()
         report = _apply(organization, items, vectors, found)
-    if progress:
-        progress("Finding themes", 1, 1)
     return report
 
 
@@ -85,18 +91,51 @@ def refresh_due_themes(*, now: datetime | None = None) -> int:
 
 
 def themes_due(organization: Organization, *, now: datetime) -> bool:
-    """Due when the organization has FIRST_THEMES_AT analyzed items and no themes yet, or when
-    its last refresh is REFRESH_AFTER old and REFRESH_GROWTH of its items came since."""
+    """Due when the organization has FIRST_THEMES_AT analyzed items and no themes yet; or when
+    the items analyzed since its last refresh are at least FIRST_THEMES_AT and either
+    SOON_GROWTH of those before (the volume doubled: the themes found on the first 50 say
+    little about the next 5,000) or, once REFRESH_AFTER has passed, REFRESH_GROWTH of all."""
     analyzed = FeedbackItem.objects.filter(organization=organization, analyzed_at__isnull=False)
     last = Theme.objects.filter(organization=organization, created_by_user=False).aggregate(
         last=Max("updated_at")
     )["last"]
     if last is None:
         return analyzed.exclude(sentiment="").count() >= FIRST_THEMES_AT
-    if now - last < REFRESH_AFTER:
-        return False
     total = analyzed.count()
-    return total > 0 and analyzed.filter(received_at__gte=last).count() >= REFRESH_GROWTH * total
+    new = analyzed.filter(Q(analyzed_at__gte=last) | Q(received_at__gte=last)).count()
+    if total == 0 or (new < FIRST_THEMES_AT and now - last < REFRESH_AFTER):
+        return False
+    if new >= SOON_GROWTH * (total - new):
+        return True
+    return now - last >= REFRESH_AFTER and new >= REFRESH_GROWTH * total
+
+
+def refresh_themes_if_due(*, organization_id: int) -> int:
+    """What the `refresh_organization_themes` task runs: a refresh when the themes are due.
+    Returns the active themes after it (0 for an organization that is gone)."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return 0
+    if themes_due(organization, now=timezone.now()):
+        return refresh_themes(organization=organization).themes
+    return Theme.objects.filter(organization=organization, status=ThemeStatus.ACTIVE).count()
+
+
+def request_refresh_when_due(*, organization: Organization) -> bool:
+    """After an enrichment batch: enqueues a theme refresh on commit when the organization's
+    themes are due, at most once per ENQUEUE_QUIET seconds per process (the task checks
+    again; the worker's hourly sweep catches a lost message). Returns whether it asked."""
+    clock = time.monotonic()
+    if clock - _asked.get(organization.pk, -ENQUEUE_QUIET) < ENQUEUE_QUIET:
+        return False
+    if not themes_due(organization, now=timezone.now()):
+        return False
+    _asked[organization.pk] = clock
+    from earful.insights import tasks
+
+    organization_id = organization.pk
+    transaction.on_commit(lambda: tasks.refresh_organization_themes.enqueue(organization_id))
+    return True
 
 
 def assign_items(*, organization: Organization, items: Sequence[FeedbackItem]) -> int:

@@ -28,8 +28,12 @@ def test_the_shipped_weights_are_plain_arrays_with_a_record_of_how_they_were_mad
     assert meta["data"]["womens_clothing_ecommerce_reviews.csv"] == (
         "bd93cc515747ad1f87b8bc863c9e40da758509e6db6506a96d06976e61e36ee0"
     )
-    assert meta["test"]["macro_f1"] >= 0.6
-    assert meta["test"]["macro_f1"] > meta["test"]["vader_macro_f1"]
+    assert set(meta["fitted_on"]) == {"reviews", "tweets", "comments", "requests"}
+    low, high = meta["neutral_band"]["band"]
+    assert -1 < low <= high < 1
+    for domain in ("reviews", "tweets", "comments"):  # test rows, never fit on
+        assert meta["test"][domain]["macro_f1"] >= 0.55
+        assert meta["test"][domain]["macro_f1"] >= meta["test"][domain]["vader_macro_f1"]
 
 
 def test_embeddings_are_unit_length_and_blank_texts_are_zero():

@@ -172,3 +172,28 @@ def test_an_unrelated_request_is_emerging_and_a_familiar_one_is_not(banking_them
     assert labels[0] == NO_THEME
     account_theme = next(t.id for t in found.themes if "account" in t.label.lower())
     assert labels[1] == account_theme
+
+
+def test_a_clump_of_near_duplicates_does_not_collapse_the_number_of_themes():
+    vectors, truth, _ = planted(12, 25)
+    rng = np.random.default_rng(7)
+    clump = vectors[0] + 0.002 * rng.standard_normal((400, 384))  # one text, retweeted 400 times
+    clump /= np.linalg.norm(clump, axis=1, keepdims=True)
+    found = discover_themes(["x"] * (300 + 400), np.vstack([vectors, clump]))
+    assert len(found.themes) == 12
+    assert normalized_mutual_info_score(np.r_[truth, [0] * 400], found.labels) > 0.95
+    assert found.themes[0].size >= 400  # the clump still counts in its theme's size
+
+
+def test_names_skip_handles_links_and_the_word_every_text_shares():
+    texts = [f"@acme my flight was delayed again http://t.co/x{i} acme" for i in range(6)] + [
+        f"@acme lost luggage at the airport acme {i}" for i in range(6)
+    ]
+    vectors = np.vstack([planted(2, 6)[0]])
+    found = discover_themes(
+        texts, vectors, n_themes=2, min_size=2, embedder=lambda p: np.ones((len(p), 384))
+    )
+    labels = {theme.label.lower() for theme in found.themes}
+    assert all("acme" not in label and "http" not in label for label in labels)
+    assert any("delayed" in label or "flight" in label for label in labels)
+    assert any("luggage" in label for label in labels)

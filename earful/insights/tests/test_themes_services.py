@@ -332,3 +332,29 @@ def test_themes_are_found_again_after_a_week_once_a_tenth_of_the_items_are_new(f
     )
     assert themes_due(four_topics, now=later)
     assert not themes_due(four_topics, now=timezone.now() + timedelta(days=2))
+
+
+def test_enough_analyzed_items_enqueue_the_first_theme_refresh_without_a_command(
+    four_topics, django_capture_on_commit_callbacks, monkeypatch
+):
+    from earful.insights.services import themes as theme_services
+
+    monkeypatch.setattr(theme_services, "_asked", {})
+    _analyze_all(four_topics)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert theme_services.request_refresh_when_due(organization=four_topics)
+    assert len(active(four_topics)) == 4  # the task ran (immediate backend in tests)
+    assert not theme_services.request_refresh_when_due(organization=four_topics)
+
+
+def test_a_refresh_is_due_at_once_when_the_items_doubled_since_the_last_one(four_topics):
+    _analyze_all(four_topics)
+    refresh_themes(organization=four_topics)
+    soon = timezone.now() + timedelta(hours=1)
+    assert not themes_due(four_topics, now=soon)
+    for topic in TOPICS:
+        add_items(four_topics, topic, 20, start=100)
+    FeedbackItem.objects.filter(organization=four_topics, analyzed_at__isnull=True).update(
+        analyzed_at=timezone.now() + timedelta(minutes=1), sentiment="neutral"
+    )
+    assert themes_due(four_topics, now=soon)

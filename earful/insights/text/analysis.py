@@ -21,8 +21,10 @@ COLUMNS = (
     "theme_label",
     "hesitant",
     "hesitancy_reason",
+    "language",
     "status",
 )
+MISC_LABEL = "Misc / emerging"  # the theme label of texts that fit no theme
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class AnalyzedRow:
     hesitancy_reason: str = ""
     theme_id: int | None = None
     theme_label: str = ""
+    language: str = ""
 
     @property
     def analysed(self) -> bool:
@@ -65,6 +68,7 @@ def analyze_chunk(
                 sentiment_score=item.sentiment_score,
                 hesitant=item.hesitant,
                 hesitancy_reason=item.hesitancy_reason,
+                language=item.language,
             )
         )
     matrix = np.vstack(embeddings) if embeddings else np.zeros((0, DIMENSIONS), np.float32)
@@ -82,12 +86,16 @@ def _theme_discovery() -> Callable[..., Any]:
 
 
 def assign_themes(
-    rows: list[AnalyzedRow], texts: list[str], embeddings: list[np.ndarray]
+    rows: list[AnalyzedRow],
+    texts: list[str],
+    embeddings: list[np.ndarray],
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[AnalyzedRow]:
-    """The rows with the theme found for their text over the whole file (-1: no theme)."""
+    """The rows with the theme found for their text over the whole file (-1: no theme,
+    labelled MISC_LABEL). `progress(done, total)` follows the discovery's steps."""
     if not texts:
         return rows
-    theme_set = _theme_discovery()(texts, np.vstack(embeddings))
+    theme_set = _theme_discovery()(texts, np.vstack(embeddings), progress=progress)
     names = {int(theme.id): str(theme.label) for theme in theme_set.themes}
     labels = iter(int(label) for label in theme_set.labels)
     themed = []
@@ -96,13 +104,13 @@ def assign_themes(
             themed.append(row)
             continue
         label = next(labels)
-        themed.append(replace(row, theme_id=label, theme_label=names.get(label, "")))
+        themed.append(replace(row, theme_id=label, theme_label=names.get(label, MISC_LABEL)))
     return themed
 
 
 def _cells(row: AnalyzedRow) -> list[str]:
     if not row.analysed:
-        return [row.id, "", "", "", "", "", "", row.status]
+        return [row.id, "", "", "", "", "", "", "", row.status]
     return [
         row.id,
         row.sentiment,
@@ -111,6 +119,7 @@ def _cells(row: AnalyzedRow) -> list[str]:
         row.theme_label,
         "true" if row.hesitant else "false",
         row.hesitancy_reason,
+        row.language,
         row.status,
     ]
 

@@ -35,8 +35,11 @@ SATISFIED_FROM = 0.65  # position on the scale (0 lowest, 1 highest) where satis
 # two trained classifiers, Sentiment.learned, without VADER's vote, which reads most long
 # reviews as glowing) is below LEANS_NEGATIVE, or below BREAKER_BELOW while it names a deal
 # breaker. Chosen on the dev half of the labelled set (docs/dev/hesitancy-labelling.md).
-LEANS_NEGATIVE = 0.15
-BREAKER_BELOW = 0.3
+LEANS_NEGATIVE = -0.2
+BREAKER_BELOW = 0.4
+# Faint praise is hesitant unless the comment reads clearly negative (an open complaint that
+# happens to say "fine": "it's fine that you lost my bag?!").
+CLEARLY_NEGATIVE = -0.9
 
 # Hedges of the probing lexicon that mean a lukewarm verdict wherever they appear (its other
 # phrases, such as "ok", "fine" or "mostly", are as often literal: "fine knit", "ok in a small").
@@ -91,6 +94,62 @@ STRONG_HEDGES = (
     "at the sale price",
     "worth it on sale",
     "ok for the money",
+    "i suppose",
+    "ok i suppose",
+    "okay i suppose",
+    "fine i suppose",
+    "passable",
+    "good enough i guess",
+    "decent enough",
+    "kind of ok",
+    "kind of okay",
+    "sort of ok",
+    "sort of okay",
+    "kind of fine",
+    "not terrible",
+    "could be worse",
+    "it works i guess",
+    "it'll have to do",
+    "will have to do",
+    "better than nothing",
+)
+# Softened complaints: the customer plays down what went wrong ("a bit disappointing"). The
+# product counts them hesitant whatever the sentiment reads: the softening is the hesitation
+# (docs/dev/hesitancy-labelling.md, "hedged complaints").
+SOFTENED_COMPLAINTS = (
+    "a bit disappointing",
+    "a little disappointing",
+    "slightly disappointing",
+    "somewhat disappointing",
+    "kind of disappointing",
+    "kinda disappointing",
+    "a bit of a letdown",
+    "bit of a let down",
+    "a bit underwhelming",
+    "a little underwhelming",
+    "somewhat underwhelming",
+    "kind of underwhelming",
+    "not quite what i expected",
+    "not quite what i hoped",
+    "expected a bit more",
+    "expected a little more",
+    "hoped for a bit more",
+    "i guess it's fine",
+    "i guess it is fine",
+)
+# Sarcasm: praise words that mean the opposite; never read as faint praise.
+SARCASM = (
+    "yeah right",
+    "thanks for nothing",
+    "oh great",
+    "just great",
+    "great, another",
+    "great job breaking",
+    "love how",
+    "love that i",
+    "so helpful, not",
+    "what a joke",
+    "nice try",
 )
 # Phrases that name an outcome the customer did not want.
 DEAL_BREAKERS = (
@@ -228,10 +287,15 @@ def _score_reason(
 
 
 def _word_reason(text: str, sentiment: Sentiment) -> Hesitancy | None:
+    if matching_phrases(text, SARCASM):
+        return None
+    found = matching_phrases(text, SOFTENED_COMPLAINTS)
+    if found:
+        return Hesitancy(True, "hedging", f'a softened complaint: "{found[0]}"')
     found = matching_phrases(text, AMBIVALENCE)
     if found and sentiment.label != "negative":
         return Hesitancy(True, "ambivalent", f'undecided: "{found[0]}"')
-    if sentiment.label == "negative":
+    if sentiment.score < CLEARLY_NEGATIVE:
         return None
     found = matching_phrases(text, STRONG_HEDGES)
     if found:

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from earful.insights.text.cleaning import readable
 from earful.insights.text.embedding import embed
-from earful.insights.text.hesitancy import detect_hesitancy, infer_scale
-from earful.insights.text.sentiment import shipped_model
+from earful.insights.text.hesitancy import NOT_HESITANT, detect_hesitancy, infer_scale
+from earful.insights.text.language import language_of, readable_by_rules
+from earful.insights.text.sentiment import NEUTRAL, Sentiment, shipped_model
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class TextEnrichment:
     hesitant: bool
     hesitancy_reason: str  # "code: explanation" when hesitant, else ""; code is before the ":"
     embedding: np.ndarray  # (384,) float32, unit length (zeros for a blank text)
+    language: str = ""  # ISO 639-1 code, "" when unknown (language.py)
 
 
 def enrich_texts(
@@ -31,8 +34,11 @@ def enrich_texts(
     `scores[i]` is the score that came with `texts[i]` (a survey answer's NPS, CSAT, rating ...)
     or None; `score_scale[i]` is that score's (lowest, highest) value, e.g. (0, 10) for NPS.
     Without `score_scale`, one scale is inferred from the scores (see hesitancy.infer_scale).
-    Each text is embedded once; the embedding serves sentiment, hesitancy and, through the
-    returned `embedding`, theme discovery. Blank texts come back neutral (score 0), not
+    Each text is read as `cleaning.readable` gives it (capped at 2,000 characters, without
+    links, @handles or e-mail signatures) and embedded once; the embedding serves sentiment,
+    hesitancy and, through the returned `embedding`, theme discovery. A text detected in a
+    language other than English gets neutral sentiment (score 0) and no hesitancy: those
+    rules read English only. Blank texts come back neutral (score 0), not
     hesitant, with a zero embedding. Loads the model on first use (a few seconds); call it
     with batches (tens to thousands of texts), not one text at a time.
     """
@@ -43,11 +49,17 @@ def enrich_texts(
     if not texts:
         return []
     scales = list(score_scale) if score_scale is not None else [infer_scale(scores)] * len(texts)
+    texts = [readable(text) for text in texts]  # capped, without links, handles, signatures
     embeddings = embed(texts)
     sentiments = shipped_model().classify(embeddings, texts)
     enrichments = []
+    unread = Sentiment(label="neutral", score=0.0, probabilities=NEUTRAL, learned=NEUTRAL)
     for i, text in enumerate(texts):
-        hesitancy = detect_hesitancy(text, sentiments[i], score=scores[i], scale=scales[i])
+        language = language_of(text)
+        if readable_by_rules(language):
+            hesitancy = detect_hesitancy(text, sentiments[i], score=scores[i], scale=scales[i])
+        else:  # English-only rules: no guess at another language's sentiment or hesitancy
+            sentiments[i], hesitancy = unread, NOT_HESITANT
         enrichments.append(
             TextEnrichment(
                 sentiment=sentiments[i].label,
@@ -55,6 +67,7 @@ def enrich_texts(
                 hesitant=hesitancy.hesitant,
                 hesitancy_reason=hesitancy.reason,
                 embedding=embeddings[i],
+                language=language,
             )
         )
     return enrichments

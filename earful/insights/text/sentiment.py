@@ -1,42 +1,35 @@
 """Sentiment of a text: negative | neutral | positive, and a score in [-1, 1].
 
-Three voters, averaged with the weights VOTES:
-  - a logistic regression on the text's sentence embedding (embedding.py) and four VADER
-    scores (compound, positive, negative, neutral): meaning, which carries to other domains;
-  - a logistic regression on word and word-pair frequencies (TF-IDF): the words customers use;
-  - VADER's compound score alone, a lexicon written for any domain.
-The label is the most probable class; the score is P(positive) - P(negative).
-Both regressions are fit by `earful train-sentiment` (training.py) on the train split of the
-clothing reviews (review texts and their titles, labelled by rating) plus 2,500 plain requests
-from the CLINC150 train split labelled neutral (lightly weighted), so that a question is not
-read as praise or complaint. The weights are plain arrays in `weights/sentiment-v1.npz` (no
-pickle); its sibling .json records the data checksums, split, seed and test metrics.
-Prediction needs numpy and VADER only.
+One logistic regression on the text's sentence embedding (embedding.py) and four VADER scores
+(compound, positive, negative, neutral), fit by `earful train-sentiment` (training.py) on the
+train splits of three domains in ../shared/data: shop reviews, tweets and Reddit comments
+(domains.py), each class and each domain weighted equally. Meaning carries across domains where
+words do not: "Delivery was late and support never answered" reads negative though no review
+of a dress says it.
+The score is P(positive) - P(negative). The label comes from the score and the neutral band,
+which is not set by hand: `train-sentiment` chooses the band's two edges that give the best
+macro-F1 on held-out rows of the training domains (a calibration split never fit on).
+The weights are plain arrays in `weights/sentiment-v2.npz` (no pickle); its sibling .json
+records the data checksums, splits, seed, sizes and held-out metrics. Prediction needs numpy
+and VADER only.
 """
 
 from __future__ import annotations
 
-import functools
-import itertools
 import json
-import math
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 LABELS = ("negative", "neutral", "positive")
+READ_CHARS = 2000  # VADER's cost grows with the square of a text's "but"s
 LEXICAL_FEATURES = ("vader_compound", "vader_pos", "vader_neg", "vader_neu")
-WEIGHTS = Path(__file__).with_name("weights") / "sentiment-v1.npz"
-# Weights of the three voters: the meaning classifier, the words classifier, VADER alone
-# ([max(-c, 0), 1 - |c|, max(c, 0)] of its compound score c). VADER's vote keeps plain opinions
-# from other domains ("the nurse was kind") from reading neutral where the shop-trained words
-# are unknown; chosen on written sentences of other domains, not on the reviews' test split.
-VOTES = (0.4, 0.3, 0.3)
+WEIGHTS = Path(__file__).with_name("weights") / "sentiment-v2.npz"
 
 _lock = threading.Lock()
 _vader: Any = None
@@ -48,8 +41,8 @@ class Sentiment:
     label: str  # one of LABELS
     score: float  # P(positive) - P(negative), in [-1, 1]
     probabilities: tuple[float, float, float]  # in the order of LABELS
-    # The two trained classifiers' probabilities alone (without VADER's vote): closer to how a
-    # customer would score the text; hesitancy compares them with the customer's score.
+    # The trained classifier's probabilities (as `probabilities`; kept apart for hesitancy,
+    # which compares them with the customer's score).
     learned: tuple[float, float, float] = (0.0, 1.0, 0.0)
 
 
@@ -62,96 +55,65 @@ def _analyzer() -> Any:
     return _vader
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
 def vader_scores(texts: Sequence[str]) -> np.ndarray:
-    """VADER's compound, pos, neg and neu scores, one row per text (zeros for a blank text)."""
+    """VADER's compound, pos, neg and neu scores, one row per text (zeros for a blank text):
+    the mean over the text's sentences (VADER reads a sentence; over a whole page its negation
+    and "but" rules misfire, and its cost grows with the square of the "but"s)."""
     analyzer = _analyzer()
     rows = np.zeros((len(texts), len(LEXICAL_FEATURES)), dtype=np.float32)
     for i, text in enumerate(texts):
-        if text and text.strip():
-            scores = analyzer.polarity_scores(text)
-            rows[i] = (scores["compound"], scores["pos"], scores["neg"], scores["neu"])
+        sentences = [s for s in _SENTENCE.split(text[:READ_CHARS]) if s.strip()]
+        if sentences:
+            scores = [analyzer.polarity_scores(sentence) for sentence in sentences]
+            rows[i] = np.mean(
+                [(s["compound"], s["pos"], s["neg"], s["neu"]) for s in scores], axis=0
+            )
     return rows
-
-
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
-
-
-def word_features(text: str, vocabulary: dict[str, int]) -> dict[int, float]:
-    """TF-IDF counts as scikit-learn's TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-    makes them, before idf weighting and normalisation: {column: 1 + log(count)}."""
-    tokens = _TOKEN.findall(text.lower())
-    counts: dict[int, int] = {}
-    for gram in (*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))):
-        column = vocabulary.get(gram)
-        if column is not None:
-            counts[column] = counts.get(column, 0) + 1
-    return {column: 1.0 + math.log(count) for column, count in counts.items()}
 
 
 @dataclass(frozen=True)
 class SentimentModel:
-    """Weights of the two classifiers; logits = features @ coef.T + intercept for each."""
+    """logits = features @ coef.T + intercept; the label from P(pos) - P(neg) and the band."""
 
     coef: np.ndarray  # (3, 384 + 4): embedding + standardised VADER scores
     intercept: np.ndarray  # (3,)
     lexical_mean: np.ndarray  # (4,)
     lexical_scale: np.ndarray  # (4,)
-    words: np.ndarray  # (V,) str: the TF-IDF vocabulary, column order
-    idf: np.ndarray  # (V,)
-    word_coef: np.ndarray  # (3, V)
-    word_intercept: np.ndarray  # (3,)
-
-    @functools.cached_property
-    def vocabulary(self) -> dict[str, int]:
-        return {str(word): i for i, word in enumerate(self.words)}
+    band: np.ndarray  # (2,): a score below band[0] is negative, above band[1] positive
 
     def features(self, embeddings: np.ndarray, lexical: np.ndarray) -> np.ndarray:
-        """The meaning classifier's input: embeddings and standardised VADER scores."""
+        """The classifier's input: embeddings and standardised VADER scores."""
         scaled = (lexical - self.lexical_mean) / self.lexical_scale
         return np.hstack([embeddings.astype(np.float32), scaled.astype(np.float32)])
 
-    def word_logits(self, texts: Sequence[str]) -> np.ndarray:
-        logits = np.tile(self.word_intercept, (len(texts), 1)).astype(np.float64)
-        for row, text in enumerate(texts):
-            counts = word_features(text, self.vocabulary)
-            if not counts:
-                continue
-            columns = np.fromiter(counts, dtype=np.int64)
-            values = np.fromiter(counts.values(), dtype=np.float64) * self.idf[columns]
-            values /= np.linalg.norm(values)
-            logits[row] += self.word_coef[:, columns] @ values
-        return logits
-
-    def votes(self, embeddings: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, ...]:
-        """(n, 3) probabilities of each voter: meaning, words, VADER alone."""
-        lexical = vader_scores(texts)
-        meaning = _softmax(self.features(embeddings, lexical) @ self.coef.T + self.intercept)
-        words = _softmax(self.word_logits(texts))
-        compound = lexical[:, 0].astype(np.float64)
-        vader = np.stack(
-            [np.maximum(-compound, 0), 1 - np.abs(compound), np.maximum(compound, 0)], 1
-        )
-        return meaning, words, vader
-
     def probabilities(self, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """(n, 3) class probabilities in the order of LABELS: the weighted vote of VOTES."""
+        """(n, 3) class probabilities in the order of LABELS."""
         if len(texts) == 0:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        votes = self.votes(embeddings, texts)
-        result = sum(weight * vote for weight, vote in zip(VOTES, votes, strict=True))
-        return _blank_neutral(np.asarray(result, dtype=np.float32), texts)
+        logits = self.features(embeddings, vader_scores(texts)) @ self.coef.T + self.intercept
+        return _blank_neutral(_softmax(logits).astype(np.float32), texts)
+
+    def label_of(self, score: float) -> str:
+        low, high = float(self.band[0]), float(self.band[1])
+        return "negative" if score < low else "positive" if score > high else "neutral"
 
     def classify(self, embeddings: np.ndarray, texts: Sequence[str]) -> list[Sentiment]:
-        if len(texts) == 0:
-            return []
-        meaning, words, vader = self.votes(embeddings, texts)
-        mixed = VOTES[0] * meaning + VOTES[1] * words + VOTES[2] * vader
-        learned = (meaning + words) / 2
-        mixed, learned = (_blank_neutral(p.astype(np.float32), texts) for p in (mixed, learned))
-        return [
-            replace(to_sentiment(row), learned=tuple(float(p) for p in known))  # type: ignore[arg-type]
-            for row, known in zip(mixed, learned, strict=True)
-        ]
+        result = []
+        for row in self.probabilities(embeddings, texts):
+            neg, neu, pos = (float(p) for p in row)
+            score = round(pos - neg, 4)
+            result.append(
+                Sentiment(
+                    label=self.label_of(pos - neg),
+                    score=score,
+                    probabilities=(neg, neu, pos),
+                    learned=(neg, neu, pos),
+                )
+            )
+        return result
 
     def save(self, path: Path, *, meta: dict[str, object]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,16 +130,7 @@ class SentimentModel:
             return cls(**{name: data[name] for name in _ARRAYS})
 
 
-_ARRAYS = (
-    "coef",
-    "intercept",
-    "lexical_mean",
-    "lexical_scale",
-    "words",
-    "idf",
-    "word_coef",
-    "word_intercept",
-)
+_ARRAYS = ("coef", "intercept", "lexical_mean", "lexical_scale", "band")
 
 
 def _blank_neutral(probabilities: np.ndarray, texts: Sequence[str]) -> np.ndarray:

@@ -1,14 +1,20 @@
 """Theme discovery: groups an organization's texts by meaning and chooses how many groups.
 
-1. A nearest-neighbour graph of the texts' embeddings, and its spectral embedding.
-2. For a range of theme counts k (2 up to one theme per `min_size` texts, 25% apart, plus
+1. Near-duplicates are folded first: a text whose embedding is at least DUPLICATE_SIMILARITY
+   to an earlier one's joins it (one representative per group, no chaining). A clump of 500
+   copies of one tweet is one point while the number of themes is chosen, so it cannot make
+   "two themes" look best; it still counts 500 towards its theme's size.
+2. The representatives' embeddings are centred (their mean subtracted, then scaled to unit
+   length again): what every text shares (the brand, the product, the channel's tone) no
+   longer makes every text look alike, and what sets texts apart weighs more.
+3. A nearest-neighbour graph of the representatives, and its spectral embedding.
+4. For a range of theme counts k (2 up to one theme per `min_size` texts, 25% apart, plus
    the count the largest eigengap suggests), k-means on the spectral embedding; each split
-   is scored by its silhouette (how much closer texts are to their own theme than to the
-   next one, in the original embedding space).
-3. The chosen k is the smallest one whose silhouette is within 5% of the best: the fewest
-   themes that separate the texts about as well as any larger number does.
-4. Themes smaller than `min_size`, and members far less typical of their theme than the rest
-   (below the theme's threshold, see `theme_threshold`), get no theme (-1).
+   is scored by its silhouette in the centred space, and the best one is kept (ties within
+   TIE of the best go to the fewer themes).
+5. Themes smaller than `min_size` texts, and members far less typical of their theme than the
+   rest (below the theme's threshold, see `theme_thresholds`), get no theme (-1): the
+   "misc / emerging" bucket.
 Large inputs are clustered on a random sample of SAMPLE_SIZE texts; the rest are assigned to
 the nearest theme with the same threshold rule as new texts.
 """
@@ -16,21 +22,25 @@ the nearest theme with the same threshold rule as new texts.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from sklearn.metrics import silhouette_score
+from sklearn.neighbors import NearestNeighbors
 
 from earful.insights.themes.assignment import assign
-from earful.insights.themes.naming import name_themes
+from earful.insights.themes.naming import Embedder, name_themes
 from earful.insights.themes.spectral import largest_gap, spectral_partition, spectral_vectors
 from earful.insights.themes.theme_set import NO_THEME, Theme, ThemeSet, unit_rows
 
+STEPS = 4  # progress steps: fold duplicates, choose k, build themes, name and assign
 SAMPLE_SIZE = 8000  # texts clustered at most; the others are assigned to the themes found
-MAX_THEMES = 300  # more themes than this are no longer something a person reads
+MAX_THEMES = 120  # more themes than this are no longer something a person reads
 GRID_STEP = 1.25  # candidate theme counts grow by 25% each step
-SILHOUETTE_SAMPLE = 4000  # texts the silhouette is measured on (its cost is quadratic)
-WITHIN_BEST = 0.05  # the chosen k scores within 5% of the best silhouette
+SILHOUETTE_SAMPLE = 2000  # texts the silhouette is measured on (its cost is quadratic)
+TIE = 0.01  # a k whose silhouette is within this of the best counts as a tie: fewer wins
+DUPLICATE_SIMILARITY = 0.95  # cosine similarity at which two texts count as one
+DUPLICATE_NEIGHBOURS = 10
 OUTLIER_SPREAD = 3.0  # robust z-score below which a member is atypical of its theme
 MIN_SPREAD = 0.03  # a spread is never taken as tighter than this (near-duplicate texts)
 
@@ -48,8 +58,13 @@ def discover_themes(
     n_themes: int | None = None,
     min_size: int | None = None,
     seed: int = 0,
+    embedder: Embedder | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ThemeSet:
-    """Themes of `texts` (one embedding row each); `n_themes` forces the count (splits)."""
+    """Themes of `texts` (one embedding row each); `n_themes` forces the count (splits).
+    `embedder` embeds the candidate names (None: the shipped model; see naming.py);
+    `progress(done, STEPS)` is called after each step."""
+    step = progress or (lambda done, total: None)
     vectors = unit_rows(embeddings)
     if len(vectors) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(vectors)} embeddings")
@@ -60,14 +75,25 @@ def discover_themes(
         return ThemeSet(labels=labels, themes=[])
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(usable, size=min(len(usable), SAMPLE_SIZE), replace=False))
-    groups = _partition(vectors[sample], n_themes=n_themes, min_size=min_size, seed=seed)
+    step(0, STEPS)
+    leader = fold_duplicates(vectors[sample])
+    step(1, STEPS)
+    heads = np.unique(leader)
+    if n_themes is None and len(heads) < max(2 * min_size, 4):
+        return ThemeSet(labels=labels, themes=[])
+    centred = centre(vectors[sample][heads])
+    head_groups = _partition(centred, n_themes=n_themes, min_size=min_size, seed=seed)
+    groups = head_groups[np.searchsorted(heads, leader)]
+    step(2, STEPS)
     labels[sample], themes = _build_themes(vectors[sample], groups, min_size=min_size)
-    name_themes(texts, vectors, labels, themes)
+    step(3, STEPS)
+    name_themes(texts, vectors, labels, themes, embedder=embedder)
     rest = np.setdiff1d(usable, sample)
     if len(rest) and themes:
         labels[rest] = assign(ThemeSet(labels=labels, themes=themes), vectors[rest])[0]
     for theme in themes:
         theme.size = int(np.sum(labels == theme.id))
+    step(STEPS, STEPS)
     return ThemeSet(labels=labels, themes=themes)
 
 
@@ -91,6 +117,31 @@ def _partition(
     return choose_count(scored)
 
 
+def fold_duplicates(vectors: np.ndarray) -> np.ndarray:
+    """For each row, the row that represents it: itself, or the first earlier row (a leader)
+    among its nearest neighbours with cosine similarity >= DUPLICATE_SIMILARITY."""
+    n = len(vectors)
+    leader = np.arange(n)
+    if n < 2:
+        return leader
+    count = min(DUPLICATE_NEIGHBOURS, n - 1) + 1
+    index = NearestNeighbors(n_neighbors=count, metric="cosine").fit(vectors)
+    distances, nearest = index.kneighbors(vectors)
+    for row in range(n):
+        for distance, other in zip(distances[row], nearest[row], strict=True):
+            if 1.0 - distance < DUPLICATE_SIMILARITY:
+                break
+            if other < row and leader[other] == other:
+                leader[row] = other
+                break
+    return leader
+
+
+def centre(vectors: np.ndarray) -> np.ndarray:
+    """The rows minus their mean, scaled to unit length."""
+    return unit_rows(vectors - vectors.mean(axis=0, keepdims=True))
+
+
 def candidate_counts(most: int) -> list[int]:
     """2, 3, 4, 5, 6, 8, 10, 12, 15 ... up to `most`, each about 25% above the last."""
     counts: list[int] = []
@@ -103,9 +154,9 @@ def candidate_counts(most: int) -> list[int]:
 
 
 def choose_count(scored: list[tuple[int, float, np.ndarray]]) -> np.ndarray:
-    """The grouping with the fewest clusters whose score is within WITHIN_BEST of the best."""
+    """The grouping with the best score; among those within TIE of it, the fewest clusters."""
     best = max(score for _, score, _ in scored)
-    floor = best - WITHIN_BEST * abs(best)
+    floor = best - TIE
     for _, score, groups in sorted(scored, key=lambda item: item[0]):
         if score >= floor:
             return groups

@@ -7,18 +7,29 @@ the share of the theme's texts that use it, times how much more often they do th
 texts (log of the ratio). Longer phrases get a small bonus, so "card arrival" beats "arrival"
 when nearly as many texts use it. The label is the best phrase that at least 10% of the theme's
 texts use; the key phrases are the next best ones that do not repeat it.
+
+Before counting, texts are read as the models read them (text/cleaning.py: no links, @handles
+or signatures), and words that most texts of every theme use (a brand, the product: "ipad" in
+a shop's tweets) are not candidates: they name no theme. The best RERANKED candidates are then
+re-ranked KeyBERT-style: each phrase is embedded and its c-TF-IDF score is multiplied by
+(0.5 + its cosine similarity to the theme's centroid), so the phrase that says what the theme
+is about beats one that merely co-occurs ("lost luggage" over "bags yesterday"). A theme with
+no phrase used twice is named "Other topics" (never a clipped sentence).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
-from earful.insights.themes.theme_set import NO_THEME, Theme
+from earful.insights.text.cleaning import readable
+from earful.insights.themes.theme_set import NO_THEME, Theme, unit_rows
+
+Embedder = Callable[[list[str]], np.ndarray]
 
 NEGATIONS = frozenset({"not", "no", "never", "nothing", "cannot", "nor", "without", "none"})
 # Function words (the usual short English list) and words people use around any request.
@@ -33,7 +44,8 @@ _FILLER_WORDS = """a about above after again against all am an and any are as at
     hi hello hey please pls thanks thank thx really ok okay yes yeah also still got get gets
     getting go going want wanted need needs like know let tell help way able use using used
     make happened happen think today day time lot bit thing things stuff one something anything
-    someone anyone may maybe since yet already even though"""
+    someone anyone may maybe since yet already even though
+    two three four five six seven eight nine ten im ive dont cant didnt doesnt amp rt via"""
 FILLER = frozenset(_FILLER_WORDS.split())
 AUXILIARIES = frozenset(
     [
@@ -62,6 +74,10 @@ LABEL_COVERAGE = 0.10  # the label is used by at least this share of the theme's
 KEYPHRASES = 5
 MAX_JOINED = 4  # words in a label made of two key phrases and what joins them
 EXAMPLES = 3
+RERANKED = 8  # best c-TF-IDF candidates per theme re-ranked against the centroid
+COMMON_SHARE = 0.3  # a word in this share of all texts ...
+COMMON_IN_EVERY = 0.5  # ... and in half as many of every theme's, as often, names no theme
+FALLBACK_LABEL = "Other topics"
 
 
 def _is_negation(word: str) -> bool:
@@ -105,31 +121,93 @@ def _acceptable(gram: list[str]) -> bool:
 
 
 def name_themes(
-    texts: Sequence[str], vectors: np.ndarray, labels: np.ndarray, themes: list[Theme]
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    themes: list[Theme],
+    *,
+    embedder: Embedder | None = None,
 ) -> None:
-    """Sets label, keyphrases and examples of each theme (members: labels == theme.id)."""
+    """Sets label, keyphrases and examples of each theme (members: labels == theme.id).
+    `embedder` embeds candidate phrases for the re-ranking (None: the shipped model)."""
     if not themes:
         return
     scored = np.flatnonzero(labels != NO_THEME)
     if len(scored) == 0:
         return
+    cleaned = [readable(texts[int(i)]) for i in scored]
     vectorizer = CountVectorizer(analyzer=phrases, binary=True, min_df=2)
     try:
-        counts = sp.csr_matrix(vectorizer.fit_transform([texts[int(i)] for i in scored]))
+        counts = sp.csr_matrix(vectorizer.fit_transform(cleaned))
         vocabulary = np.array(vectorizer.get_feature_names_out())
     except ValueError:  # no phrase used twice
         counts, vocabulary = sp.csr_matrix((len(scored), 0)), np.array([], dtype=str)
+    allowed = _naming_words(counts, vocabulary, labels[scored], themes)
+    ranked_of = {}
     for theme in themes:
         inside = labels[scored] == theme.id
-        ranked = _ranked_phrases(counts, vocabulary, inside)
-        distinct = _distinct(ranked)
+        ranked_of[theme.id] = _ranked_phrases(counts, vocabulary, inside, allowed)
+    _rerank(themes, ranked_of, embedder)
+    for theme in themes:
+        distinct = _distinct(ranked_of[theme.id])
         members = np.flatnonzero(labels == theme.id)
-        theme.label = _label(distinct, [texts[int(i)] for i in members])
+        theme.label = _label(distinct, [readable(texts[int(i)]) for i in members])
         theme.keyphrases = _with_label(theme.label.lower(), distinct)
         theme.examples = _examples(texts, vectors, members, theme)
-        if not theme.label and theme.examples:
-            theme.label = _shortened(texts[theme.examples[0]])
+        if not theme.label:
+            theme.label = FALLBACK_LABEL
     _tell_apart(themes)
+
+
+def _naming_words(
+    counts: sp.csr_matrix, vocabulary: np.ndarray, labels: np.ndarray, themes: list[Theme]
+) -> np.ndarray:
+    """False for phrases holding a word that names no theme: used by COMMON_SHARE of all texts
+    and, in every theme, by at least COMMON_IN_EVERY times that share."""
+    allowed = np.ones(len(vocabulary), dtype=bool)
+    if counts.shape[1] == 0 or len(themes) < 2:
+        return allowed
+    single = np.array([" " not in str(p) for p in vocabulary])
+    overall = np.asarray(counts.mean(axis=0)).ravel()
+    common = single & (overall >= COMMON_SHARE)
+    for theme in themes:
+        inside = labels == theme.id
+        if inside.any():
+            share = np.asarray(counts[inside].mean(axis=0)).ravel()
+            common &= share >= COMMON_IN_EVERY * overall
+    banned = {str(word) for word in vocabulary[common]}
+    if banned:
+        allowed = np.array([not banned.intersection(str(p).split()) for p in vocabulary])
+    return allowed
+
+
+def _rerank(
+    themes: list[Theme], ranked_of: dict[int, list[str]], embedder: Embedder | None
+) -> None:
+    """Re-orders each theme's best RERANKED phrases by score x (0.5 + cosine to centroid)."""
+    heads = {t.id: ranked_of[t.id][:RERANKED] for t in themes}
+    candidates = sorted({phrase for head in heads.values() for phrase in head})
+    if not candidates:
+        return
+    try:
+        vectors = unit_rows((embedder or _embed)(candidates))
+    except Exception:  # the model is unavailable: keep the c-TF-IDF order
+        return
+    row = {phrase: i for i, phrase in enumerate(candidates)}
+    for theme in themes:
+        head = heads[theme.id]
+        if len(head) < 2:
+            continue
+        similarity = vectors[[row[p] for p in head]] @ unit_rows(theme.centroid)[0]
+        prior = np.linspace(1.0, 0.5, len(head))  # c-TF-IDF rank, best first
+        order = np.argsort(-(prior * (0.5 + similarity)), kind="stable")
+        ranked_of[theme.id] = [head[i] for i in order] + ranked_of[theme.id][RERANKED:]
+
+
+def _embed(phrases: list[str]) -> np.ndarray:
+    from earful.insights.text.embedding import embed
+
+    return embed(phrases)
 
 
 def _tell_apart(themes: list[Theme]) -> None:
@@ -145,7 +223,9 @@ def _tell_apart(themes: list[Theme]) -> None:
             theme.label = f"{theme.label} ({extra})"
 
 
-def _ranked_phrases(counts: sp.csr_matrix, vocabulary: np.ndarray, inside: np.ndarray) -> list[str]:
+def _ranked_phrases(
+    counts: sp.csr_matrix, vocabulary: np.ndarray, inside: np.ndarray, allowed: np.ndarray
+) -> list[str]:
     """Phrases by class-based TF-IDF for the rows where `inside`, best first."""
     if counts.shape[1] == 0 or not inside.any():
         return []
@@ -158,7 +238,7 @@ def _ranked_phrases(counts: sp.csr_matrix, vocabulary: np.ndarray, inside: np.nd
     lift = np.log((share_in + smoothing) / (share_out + smoothing))
     words = np.char.count(vocabulary.astype(str), " ") + 1
     score = share_in * np.maximum(lift, 0) * (1 + LENGTH_BONUS * (words - 1))
-    usable = (df_in >= 2) & (score > 0)
+    usable = (df_in >= 2) & (score > 0) & allowed
     common = usable & (share_in >= LABEL_COVERAGE)
     order = np.argsort(-score)
     first = [str(vocabulary[i]) for i in order if common[i]]
@@ -249,8 +329,3 @@ def _examples(
         if len(picked) == EXAMPLES:
             break
     return picked
-
-
-def _shortened(text: str, words: int = 6) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")

@@ -105,6 +105,10 @@ class Command(BaseCommand):
 
     def _finish(self, collected: Collected, out: Any) -> int:
         with self._progress() as bar:
-            bar.add_task("Finding themes", total=None)
-            rows = assign_themes(collected.rows, collected.texts, collected.embeddings)
+            task = bar.add_task("Finding themes", total=None)
+
+            def step(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            rows = assign_themes(collected.rows, collected.texts, collected.embeddings, step)
         return write_rows(out, rows)
