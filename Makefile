@@ -18,13 +18,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Every command of the demo knows the address served: the banner and the links in alerts say it.
+demo: export EARFUL_HOST = $(HOST)
+demo: export EARFUL_PORT = $(PORT)
 demo: install
 	$(BIN)/earful migrate --noinput
 	$(BIN)/earful seed-demo
 	@# The background worker (enrichment, reminders, journeys, alerts) runs beside the server
 	@# and stops with it (Ctrl-C).
 	$(BIN)/earful worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(BIN)/earful serve --host $(HOST) --port $(PORT)
+		$(BIN)/earful serve
 
 test: install
 	$(BIN)/pytest

@@ -25,8 +25,6 @@ from earful.insights.services.enrichment import enrich_pending, pending_items
 from earful.insights.services.themes import refresh_themes
 from earful.surveys.services.expanding import expand_responses
 
-URL = "http://127.0.0.1:8000/"
-
 
 class _Bars:
     """One rich progress bar per step the service reports."""
@@ -45,7 +43,7 @@ def _box(summary: DemoSummary) -> str:
     owner, analyst = summary.logins
     token = summary.api_token or "shown on the first run only; more on the API tokens page"
     lines = [
-        f"[bold]Open[/]       {URL}",
+        f"[bold]Open[/]       {settings.EARFUL_BASE_URL}/",
         f"[bold]Owner[/]      {owner}",
         f"[bold]Analyst[/]    {analyst}",
         f"[bold]Password[/]   {summary.password}",
