@@ -62,7 +62,7 @@ def task_summary_filter() -> TaskSummary:
     """The filter LOGGING installs (settings.py): verbose at EARFUL_LOG_LEVEL=DEBUG."""
     from django.conf import settings
 
-    return TaskSummary(verbose=settings.LOGGING["root"]["level"] == "DEBUG")
+    return TaskSummary(verbose=settings.LOGGING["root"]["level"] == "DEBUG")  # type: ignore[index]
 
 
 class OneLineConsoleBackend(ConsoleBackend):

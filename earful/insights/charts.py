@@ -49,7 +49,8 @@ def weekly_score_chart(weeks: Sequence[Week], kind: str) -> SafeString:
     else:
         y_range = None
     points = [(w.start.strftime("%d %b"), w.score) for w in weeks]
-    return line_chart(points, title="Score per week", y_range=y_range)
+    # weekly_series ends with the running week: marked "so far", not read as a dip
+    return line_chart(points, title="Score per week", y_range=y_range, partial_last=True)
 
 
 def weekly_volume_chart(weeks: Sequence[Week]) -> SafeString:
@@ -57,7 +58,7 @@ def weekly_volume_chart(weeks: Sequence[Week]) -> SafeString:
         (w.start.strftime("%d %b"), None if w.responses is None else float(w.responses))
         for w in weeks
     ]
-    return line_chart(points, title="Responses per week")
+    return line_chart(points, title="Responses per week", partial_last=True)
 
 
 def reached_chart(steps: Sequence[Step]) -> SafeString:

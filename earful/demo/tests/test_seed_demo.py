@@ -173,3 +173,13 @@ def test_it_adds_tickets_reviews_and_posts_once_through_the_importers_writer(db)
     assert again.voices == {"tickets": 0, "reviews": 0, "posts": 0}
     assert Account.objects.filter(is_key=True).exists()
     assert AlertRule.objects.count() == 5  # one of each kind, once
+
+
+def test_the_demo_text_has_no_mojibake():
+    from earful.demo.subset import repair_mojibake
+
+    assert repair_mojibake("the appliquã©s and embroidery") == "the appliqués and embroidery"
+    assert repair_mojibake("AppliquÃ© top") == "Appliqué top"
+    text = (Path(__file__).resolve().parents[1] / "data" / "reviews_subset.csv").read_text()
+    assert "ã©" not in text
+    assert "Ã©" not in text
