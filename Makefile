@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test check fmt openapi bench-tools clean
+.PHONY: install demo serve test test-browser browsers check fmt openapi bench-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ fmt: install
 
 openapi: install
 	$(BIN)/earful openapi --out docs/api/openapi.json
+
+# The browser journeys (tests/browser) drive Debian's chromium through Playwright, which
+# downloads no browser of its own. Screenshots land in artifacts/screenshots/.
+browsers:
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+test-browser: install browsers
+	REQUIRE_BROWSER=1 $(BIN)/pytest tests/browser
 
 # The load generator bench/answer_endpoint.py drives (Debian/Ubuntu; run as root or with sudo).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

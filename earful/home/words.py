@@ -37,6 +37,10 @@ def is_clear_change(kind: str, now: Window, before: Window) -> bool:
     return (error == 0 and a != b) or (error > 0 and abs(a - b) / error >= Z_95)
 
 
+def _answers(n: int) -> str:
+    return f"{n} answer{'' if n == 1 else 's'}"
+
+
 def _points(kind: str) -> str:
     return "points" if kind in ("nps", "csat") else ""
 
@@ -49,9 +53,13 @@ def change_sentence(card: SurveyCard) -> str:
     if card.hidden:
         return f"{title}: too few answers to show (trustee mode keeps small groups hidden)."
     if now.answers == 0:
-        return f"{title}: no answers in the last 7 days ({before.answers} the 7 days before)."
+        before_words = _answers(before.answers)
+        return f"{title}: no answers in the last 7 days ({before_words} the 7 days before)."
     a, b = now.score(kind), before.score(kind)
-    head = f"{title}: {now.answers} answers in the last 7 days ({before.answers} the 7 days before)"
+    head = (
+        f"{title}: {_answers(now.answers)} in the last 7 days "
+        f"({_answers(before.answers)} the 7 days before)"
+    )
     if a is None:
         return head + "."
     if b is None:
