@@ -31,6 +31,16 @@ URGENCY = (
 )
 
 
+# The tag beside an alert: "Detractor" is NPS's word, and the rule covers every scale.
+KIND_WORDS = {
+    RuleKind.VIRAL_RISK: "Post spreading fast",
+    RuleKind.NEGATIVE_REVIEW: "Negative review",
+    RuleKind.THEME_SPIKE: "Theme spike",
+    RuleKind.KEY_ACCOUNT_HESITANT: "Key account hesitant",
+    RuleKind.DETRACTOR: "Low score",
+}
+
+
 @dataclass
 class Window:
     """Scored answers of one stretch of time, per tier, with their score."""
@@ -213,6 +223,7 @@ def open_alerts(
     rank = {kind.value: i for i, kind in enumerate(URGENCY)}
     alerts.sort(key=lambda a: rank.get(a.kind, len(rank)))  # stable: newest first within a kind
     for alert in alerts:  # whom it is about, for a link to their page
+        alert.kind_words = KIND_WORDS.get(alert.kind, alert.get_kind_display())  # type: ignore[attr-defined]
         source = alert.item or alert.response
         alert.customer = source.customer if source is not None else None  # type: ignore[attr-defined]
     return alerts[:limit]

@@ -140,7 +140,11 @@ def themes(request: HttpRequest) -> HttpResponse:
     rows = [
         (
             row,
-            charts.sparkline(row.trend.weekly if row.trend else [], title="Comments a week"),
+            charts.sparkline(
+                row.trend.weekly if row.trend else [],
+                title="Comments a week, this week so far last",
+                partial_last=True,
+            ),
             row.link.but(period=recent).url(),
             effect_words(row.trend) if row.trend else "",
         )
