@@ -139,12 +139,21 @@ def main(argv: list[str] | None = None) -> int:
     if not args or (args[0] in {"-h", "--help"} and len(args) == 1):
         print(__doc__ + "\n`earful help` lists every command, `earful help COMMAND` its options.")
         return 0  # no Django, no models: answers at once
+    from django.db.utils import OperationalError, ProgrammingError
+
     from earful.core.env import ConfigError
 
     try:
         return _run(args)
     except ConfigError as exc:
         print(f"earful: {exc}", file=sys.stderr)
+        return 2
+    except (OperationalError, ProgrammingError) as exc:
+        if "no such table" not in str(exc) and "does not exist" not in str(exc):
+            raise
+        print(
+            f"earful: the database has no tables yet ({exc}): run `earful migrate`", file=sys.stderr
+        )
         return 2
 
 
