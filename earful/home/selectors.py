@@ -32,7 +32,7 @@ URGENCY = (
 
 
 # The tag beside an alert: "Detractor" is NPS's word, and the rule covers every scale.
-KIND_WORDS = {
+KIND_WORDS: dict[str, str] = {
     RuleKind.VIRAL_RISK: "Post spreading fast",
     RuleKind.NEGATIVE_REVIEW: "Negative review",
     RuleKind.THEME_SPIKE: "Theme spike",
