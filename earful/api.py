@@ -12,6 +12,8 @@ from earful.alerts.api import router as alerts_router
 from earful.core.api_errors import ApiInvalid, error_body, pydantic_errors
 from earful.customers.api import events_router
 from earful.customers.api import router as customers_router
+from earful.ideas.api import public_router as ideas_public_router
+from earful.ideas.api import router as ideas_router
 from earful.inbox.api import router as inbox_router
 from earful.inbox.api_trends import router as inbox_trends_router
 from earful.ingest.api import router as ingest_router
@@ -47,8 +49,10 @@ api.add_router("", ingest_router)  # /sources, /imports
 api.add_router("/items", inbox_trends_router)  # /items/trends, before /items/{item_id}
 api.add_router("/items", inbox_router)
 api.add_router("/alert-rules", alerts_router)
+api.add_router("/ideas", ideas_router)
 api.add_router("/public", public_router, auth=None)
 api.add_router("/public", widget_router, auth=None)
+api.add_router("/public", ideas_public_router, auth=None)
 
 
 @api.exception_handler(ApiInvalid)

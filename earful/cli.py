@@ -21,6 +21,8 @@ earful outreach-sweep [--every N] periodic outreach: re-queue stuck sends, mark 
 earful alerts-sweep [--every N]   evaluate alert rules (theme spikes, viral posts) and deliver
                                   the alert outbox (the worker does it every minute)
 earful webhooks-sweep [--every N] record inbound webhook requests whose task was lost
+earful ideas-sweep [--every N]    store missing idea vectors; send held-back release notes as
+                                  one digest per customer (the worker does it hourly)
 earful simulate-contacts --days 90 [--org SLUG]
                                   what the contact budget would send; writes nothing
 earful enrich [--org SLUG] [--all] [--every N]
@@ -104,6 +106,7 @@ WORKER_SWEEPS = (
         3600,
         "earful.insights.services.themes:refresh_due_themes",
     ),
+    ("ideas", "EARFUL_IDEAS_SWEEP_SECONDS", 3600, "earful.ideas.services.sweep:sweep_ideas"),
 )
 
 

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "earful.insights",
     "earful.inbox",
     "earful.alerts",
+    "earful.ideas",
     "earful.home",
     "earful.demo",
 ]

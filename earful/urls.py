@@ -21,5 +21,7 @@ urlpatterns = [
     path("inbox/", include("earful.inbox.urls")),
     path("inbox/trends/", include("earful.inbox.urls_trends")),
     path("alerts/", include("earful.alerts.urls")),
+    path("ideas/", include("earful.ideas.urls")),
+    path("", include("earful.ideas.public_urls")),
     path("api/v1/", api.urls),
 ]

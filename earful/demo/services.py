@@ -31,6 +31,7 @@ from earful.demo.responses import (
 )
 from earful.demo.translations import FRENCH, LANGUAGE
 from earful.demo.voices import plan_voices
+from earful.ideas.demo import seed_ideas
 from earful.ingest.services.upserting import upsert_records
 from earful.ingest.sources import get_source
 from earful.surveys.models import Response, Survey
@@ -250,6 +251,7 @@ def seed_demo(
         surveys.append(survey)
     _demo_alerts(organization, owner)
     new_voices = _seed_voices(organization, rows, now, voices, progress)
+    seed_ideas(organization=organization, owner=owner, surveys=surveys, now=now)
     return DemoSummary(
         organization=organization,
         logins=logins,

@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 
 INVITATION = "invitation"
 REMINDER = "reminder"
+# Messages a person asked for this minute (an email confirmation): sent, never budgeted.
+TRANSACTIONAL_KINDS = ("confirmation",)
 
 
 @dataclass(frozen=True)

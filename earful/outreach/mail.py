@@ -71,3 +71,15 @@ def compose_email(message: OutboundMessage, conf: SurveyOutreachSettings) -> Ema
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+def compose_written_email(message: OutboundMessage) -> EmailMessage:
+    """A message that carries its own text (a release note, a confirmation link)."""
+    host = urlsplit(settings.EARFUL_BASE_URL).hostname or "earful.local"
+    headers = {"Message-ID": f"<outbound-{message.pk}@{host}>"}
+    if message.unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return EmailMessage(
+        subject=message.subject, body=message.body, to=[message.customer.email], headers=headers
+    )

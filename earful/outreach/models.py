@@ -158,6 +158,10 @@ class OutboundMessage(OrgScoped):
     lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # A message of its own (not an invitation's): other apps write the text they send.
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    unsubscribe_url = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from earful.accounts.models import Organization
 from earful.customers.models import Customer, CustomerEvent
-from earful.outreach.budget import Contact
+from earful.outreach.budget import TRANSACTIONAL_KINDS, Contact
 from earful.outreach.models import (
     ContactDecision,
     Decision,
@@ -79,6 +79,7 @@ def contacts_by_customer(
     rows = (
         OutboundMessage.objects.filter(customer_id__in=list(customer_ids), send_after__gte=since)
         .exclude(state__in=[MessageState.FAILED, MessageState.CANCELLED])
+        .exclude(kind__in=TRANSACTIONAL_KINDS)
         .values_list("customer_id", "send_after", "sent_at", "kind", "survey_id", "survey__title")
     )
     for customer_id, send_after, sent_at, kind, survey_id, title in rows:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from earful.outreach import selectors
 from earful.outreach.budget import INVITATION, REMINDER, UNSUBSCRIBED, Refusal
-from earful.outreach.mail import compose_email
+from earful.outreach.mail import compose_email, compose_written_email
 from earful.outreach.models import (
     ContactDecision,
     Decision,
@@ -122,13 +122,17 @@ def send_outbound_message(*, message_id: int, now: datetime | None = None) -> bo
         "organization", "customer", "survey", "invitation__survey"
     ).get(pk=message_id)
     invitation = message.invitation
-    if invitation is None or message.survey is None:
+    written = invitation is None and bool(message.body)
+    if not written and (invitation is None or message.survey is None):
         _release_after_failure(message, "nothing to send: no invitation", now)
         return False
     if _cancel_claimed(message, now):
         return False
     try:
-        compose_email(message, selectors.settings_for(message.survey)).send()
+        if written:
+            compose_written_email(message).send()
+        else:
+            compose_email(message, selectors.settings_for(message.survey)).send()  # type: ignore[arg-type]
     except Exception as exc:  # any backend failure: the row goes back to the queue
         _release_after_failure(message, f"{type(exc).__name__}: {exc}", now)
         return False
@@ -136,7 +140,7 @@ def send_outbound_message(*, message_id: int, now: datetime | None = None) -> bo
         OutboundMessage.objects.filter(pk=message.pk, state=MessageState.SENDING).update(
             state=MessageState.SENT, sent_at=now, lease_until=None
         )
-        if message.kind == INVITATION:
+        if message.kind == INVITATION and invitation is not None:
             Invitation.objects.filter(
                 pk=invitation.pk, status__in=[InvitationStatus.SCHEDULED, InvitationStatus.FAILED]
             ).update(status=InvitationStatus.SENT, sent_at=now)
