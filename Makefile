@@ -29,8 +29,9 @@ demo: install
 	$(BIN)/earful worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/earful serve
 
+# Spread over the machine's cores (pytest-xdist); `$(BIN)/pytest` alone runs them one by one.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 check: install
 	$(BIN)/ruff format --check .
@@ -39,7 +40,7 @@ check: install
 	$(BIN)/lint-imports
 	$(BIN)/earful makemigrations --check --dry-run
 	$(BIN)/earful openapi --check docs/api/openapi.json
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 fmt: install
 	$(BIN)/ruff format .
