@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test check fmt openapi bench-tools clean
+.PHONY: install demo serve test test-browser browsers check fmt openapi bench-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,16 +21,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Every command of the demo knows the address served: the banner and the links in alerts say it.
+demo: export EARFUL_HOST = $(HOST)
+demo: export EARFUL_PORT = $(PORT)
 demo: install
 	$(BIN)/earful migrate --noinput
 	$(BIN)/earful seed-demo
 	@# The background worker (enrichment, reminders, journeys, alerts) runs beside the server
 	@# and stops with it (Ctrl-C).
 	$(BIN)/earful worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(BIN)/earful serve --host $(HOST) --port $(PORT)
+		$(BIN)/earful serve
 
+# Spread over the machine's cores (pytest-xdist); `$(BIN)/pytest` alone runs them one by one.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 check: install
 	$(BIN)/ruff format --check .
@@ -39,7 +43,7 @@ check: install
 	$(BIN)/lint-imports
 	$(BIN)/earful makemigrations --check --dry-run
 	$(BIN)/earful openapi --check docs/api/openapi.json
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 fmt: install
 	$(BIN)/ruff format .
@@ -47,6 +51,14 @@ fmt: install
 
 openapi: install
 	$(BIN)/earful openapi --out docs/api/openapi.json
+
+# The browser journeys (tests/browser) drive Debian's chromium through Playwright, which
+# downloads no browser of its own. Screenshots land in artifacts/screenshots/.
+browsers:
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+test-browser: install browsers
+	REQUIRE_BROWSER=1 $(BIN)/pytest tests/browser
 
 # The load generator bench/answer_endpoint.py drives (Debian/Ubuntu; run as root or with sudo).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

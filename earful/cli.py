@@ -156,13 +156,33 @@ def _start_worker_sweeps(args: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Runs one command. A bad EARFUL_* setting is one line on stderr (exit 2), no traceback."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earful.settings")
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (args[0] in {"-h", "--help"} and len(args) == 1):
+        print(__doc__ + "\n`earful help` lists every command, `earful help COMMAND` its options.")
+        return 0  # no Django, no models: answers at once
+    from django.db.utils import OperationalError, ProgrammingError
+
+    from earful.core.env import ConfigError
+
+    try:
+        return _run(args)
+    except ConfigError as exc:
+        print(f"earful: {exc}", file=sys.stderr)
+        return 2
+    except (OperationalError, ProgrammingError) as exc:
+        if "no such table" not in str(exc) and "does not exist" not in str(exc):
+            raise
+        print(
+            f"earful: the database has no tables yet ({exc}): run `earful migrate`", file=sys.stderr
+        )
+        return 2
+
+
+def _run(args: list[str]) -> int:
     if args[:1] == ["openapi"]:
         return openapi(args[1:])
-    if not args or (args[0] in {"-h", "--help", "help"} and len(args) == 1):
-        print(__doc__)
-        args = ["help"]
     if args[0] == "worker":
         _start_worker_sweeps(args[1:])
     from django.core.management import execute_from_command_line

@@ -35,10 +35,18 @@ def _secret_key() -> str:
 
 def _database() -> dict[str, Any]:
     default_url = f"sqlite:///{DATA_DIR / 'earful.sqlite3'}"
-    url = env.get_str("EARFUL_DATABASE_URL", default_url)
+    name, url = "EARFUL_DATABASE_URL", env.get_str("EARFUL_DATABASE_URL", default_url)
     if TESTING:
-        url = env.get_str("EARFUL_TEST_DATABASE_URL", "sqlite:///:memory:")
-    config = dj_database_url.parse(url, conn_max_age=0 if TESTING else 60)
+        name, url = "EARFUL_TEST_DATABASE_URL", env.get_str(name, "sqlite:///:memory:")
+    if not url.strip():
+        raise env.ConfigError(
+            f"{name} is set but empty: unset it for the SQLite default under data/, or give a "
+            "URL such as postgres://user@host:5432/earful"
+        )
+    try:
+        config = dj_database_url.parse(url, conn_max_age=0 if TESTING else 60)
+    except (ValueError, KeyError) as exc:
+        raise env.ConfigError(f"{name}={url!r}: not a database URL ({exc})") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if config["NAME"] != ":memory:":
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves Swagger UI at /api/v1/docs from its own static files, not a CDN
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -86,6 +95,7 @@ INSTALLED_APPS = [
     "earful.webhooks",
     "earful.privacy",
     "earful.health",
+    "earful.home",
     "earful.demo",
 ]
 
@@ -130,7 +140,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "surveys:list"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -168,9 +178,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.get_bool("EARFUL_SECURE_COOKIES", SECURE_SSL_REDIRECT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-EMAIL_BACKEND = env.get_str(
-    "EARFUL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = env.get_str("EARFUL_EMAIL_BACKEND", "earful.core.worklog.OneLineConsoleBackend")
 DEFAULT_FROM_EMAIL = env.get_str("EARFUL_FROM_EMAIL", "Earful <feedback@localhost>")
 EMAIL_HOST = env.get_str("EARFUL_EMAIL_HOST", "localhost")
 EMAIL_PORT = env.get_int("EARFUL_EMAIL_PORT", 25, minimum=1)
@@ -180,7 +188,11 @@ EMAIL_USE_TLS = env.get_bool("EARFUL_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env.get_bool("EARFUL_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env.get_int("EARFUL_EMAIL_TIMEOUT", 30, minimum=1)
 # Links in emails (invitations) start with this; no trailing slash.
-EARFUL_BASE_URL = env.get_str("EARFUL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `earful serve` listens on EARFUL_HOST:EARFUL_PORT unless told otherwise (make demo sets both
+# from HOST and PORT), and links default to that address.
+EARFUL_HOST = env.get_str("EARFUL_HOST", "127.0.0.1")
+EARFUL_PORT = env.get_int("EARFUL_PORT", 8000, minimum=1)
+EARFUL_BASE_URL = env.get_str("EARFUL_BASE_URL", f"http://{EARFUL_HOST}:{EARFUL_PORT}").rstrip("/")
 
 TASKS = {
     "default": {
@@ -212,11 +224,19 @@ EARFUL_LOGIN_LOCKOUT_MINUTES = env.get_int("EARFUL_LOGIN_LOCKOUT_MINUTES", 15, m
 # Outbound requests to user-given URLs (earful/core/outbound.py): public addresses only unless on.
 EARFUL_ALLOW_PRIVATE_DESTINATIONS = env.get_bool("EARFUL_ALLOW_PRIVATE_DESTINATIONS", False)
 
+# The worker's log is quiet: failures, one line per sweep that did something, and a summary of
+# the tasks done each minute (earful/core/worklog.py); every task at EARFUL_LOG_LEVEL=DEBUG.
+# Tests log no task at all.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"task_summary": {"()": "earful.core.worklog.task_summary_filter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.get_str("EARFUL_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.get_str("EARFUL_LOG_LEVEL", "INFO").upper()},
+    "loggers": {
+        "django_tasks": {"filters": ["task_summary"], **({"level": "WARNING"} if TESTING else {})},
+        "django_tasks_db": {"filters": ["task_summary"]},
+    },
 }
 
 # The worker (earful/core/worker.py): a task running longer than the lease is run again; the

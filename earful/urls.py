@@ -1,5 +1,4 @@
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from earful.api import api
 from earful.surveys import public_api
@@ -8,7 +7,7 @@ urlpatterns = [
     # The public answer endpoints first: the hot path (surveys/public_api.py) skips the walk
     # through every route and ninja's machinery; ninja documents the same operations.
     path("api/v1/", include(public_api.urlpatterns)),
-    path("", RedirectView.as_view(pattern_name="surveys:list"), name="home"),
+    path("", include("earful.home.urls")),  # the home page, customer list and customer page
     path("", include("earful.accounts.urls")),
     path("", include("earful.insights.urls")),
     path("surveys/", include("earful.surveys.urls")),

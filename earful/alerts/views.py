@@ -16,7 +16,7 @@ from earful.accounts.roles import Permission
 from earful.alerts import selectors, services
 from earful.alerts.forms import DestinationForm, RuleForm
 from earful.alerts.models import AlertRule, RuleKind
-from earful.alerts.services.parameters import KIND_DESCRIPTIONS
+from earful.alerts.services.parameters import KIND_DESCRIPTIONS, describe_parameters
 
 EDIT = Permission.EDIT_SURVEYS
 READ = Permission.VIEW_DASHBOARDS
@@ -29,8 +29,11 @@ def _member(request: HttpRequest) -> Member:
 @member_required(READ)
 def index(request: HttpRequest) -> HttpResponse:
     organization = _member(request).organization
+    rules = list(selectors.list_rules(organization))
+    for rule in rules:  # the settings as a sentence, not `nps_at_most=6, other_scales=True`
+        rule.described = describe_parameters(rule.kind, rule.parameters)  # type: ignore[attr-defined]
     context = {
-        "rules": selectors.list_rules(organization),
+        "rules": rules,
         "alerts": selectors.recent_alerts(organization),
         "digests": selectors.recent_digests(organization),
         "can_edit": _member(request).can(EDIT),

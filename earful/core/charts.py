@@ -24,8 +24,11 @@ def line_chart(
     height: int = 220,
     y_range: tuple[float, float] | None = None,
     label_every: int = 4,
+    partial_last: bool = False,
 ) -> SafeString:
-    """A line over labelled x positions; None leaves a gap. Zero line drawn when in range."""
+    """A line over labelled x positions; None leaves a gap. Zero line drawn when in range.
+    `partial_last`: the last point is a period still running (this week so far): drawn hollow,
+    joined by a dashed line and labelled "so far", so it does not read as a dip."""
     values = [v for _, v in points if v is not None]
     if not values:
         return mark_safe(f'<p class="muted">{escape(title)}: no data yet.</p>')
@@ -43,7 +46,10 @@ def line_chart(
         f'<line x1="{pad_l}" x2="{width - pad}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e3e7ec"/>'
         for v in (low, (low + high) / 2, high)
     ]
-    path, dots, labels, pen_up = [], [], [], True
+    path: list[str] = []
+    dots: list[str] = []
+    labels: list[str] = []
+    pen_up = True
     for i, (label, value) in enumerate(points):
         x = pad_l + i * step
         if i % label_every == 0:
@@ -53,6 +59,10 @@ def line_chart(
         if value is None:
             pen_up = True
             continue
+        if partial_last and i == len(points) - 1:
+            dots.append(_so_far(x, y(value), label, value, None if pen_up else path[-1][1:]))
+            dots.append(f'<text x="{x:.1f}" y="{y(value) - 8:.1f}" text-anchor="end">so far</text>')
+            break
         path.append(f"{'M' if pen_up else 'L'}{x:.1f},{y(value):.1f}")
         pen_up = False
         dots.append(
@@ -61,6 +71,20 @@ def line_chart(
         )
     line = f'<path d="{" ".join(path)}" fill="none" stroke="#0b5cad" stroke-width="2"/>'
     return _svg(title, width, height, "".join(axis) + line + "".join(dots) + "".join(labels))
+
+
+def _so_far(x: float, y: float, label: str, value: float, previous: str | None) -> str:
+    """The running period's point: hollow, reached by a dashed line from the one before."""
+    dashed = (
+        f'<path d="M{previous}L{x:.1f},{y:.1f}" fill="none" stroke="#0b5cad" '
+        'stroke-width="2" stroke-dasharray="4 3"/>'
+        if previous
+        else ""
+    )
+    return (
+        f'{dashed}<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#fff" stroke="#0b5cad" '
+        f'stroke-width="2"><title>{escape(label)} (this week so far): {value:g}</title></circle>'
+    )
 
 
 def stacked_share_bar(

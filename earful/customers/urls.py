@@ -4,6 +4,5 @@ from earful.customers import views
 
 app_name = "customers"
 urlpatterns = [
-    path("", views.customer_list, name="list"),
     path("import/", views.customer_import, name="import"),
 ]

@@ -2,25 +2,13 @@ from __future__ import annotations
 
 import io
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from earful.accounts.access import member_required
 from earful.accounts.roles import Permission
-from earful.customers import selectors, services
+from earful.customers import services
 from earful.customers.forms import ImportForm
-
-PAGE_SIZE = 50
-
-
-@member_required(Permission.VIEW_CUSTOMERS)
-def customer_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    customers = selectors.list_customers(request.member.organization, search=search)  # type: ignore[attr-defined]
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": search, "import_form": ImportForm()}
-    return render(request, "customers/list.html", context)
 
 
 @member_required(Permission.IMPORT_CUSTOMERS)

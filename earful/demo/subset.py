@@ -13,6 +13,7 @@ source order. To make it again, byte for byte:
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,11 +24,22 @@ PER_RATING = {1: 250, 2: 350, 3: 500, 4: 700, 5: 1200}  # 3,000 rows
 COLUMNS = ("source_row", "rating", "department", "title", "text")
 
 
+_MOJIBAKE = re.compile("[ãÃ][\u0080-\u00bf]")
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 read as Latin-1 in the source data, some of it lowercased since: "appliquã©" is
+    "appliqué" (the two characters are the two bytes of one UTF-8 character)."""
+    return _MOJIBAKE.sub(
+        lambda m: bytes([0xC3, ord(m.group()[1])]).decode("utf-8", "replace"), text
+    )
+
+
 def _rows_with_text(source: Iterable[dict[str, str]]) -> Iterator[dict[str, str]]:
     """Source rows mapped to COLUMNS; rows without text and repeated texts are left out."""
     seen: set[str] = set()
     for row in source:
-        text = (row["Review Text"] or "").strip()
+        text = repair_mojibake((row["Review Text"] or "").strip())
         if not text or text in seen or row["Rating"] not in {"1", "2", "3", "4", "5"}:
             continue
         seen.add(text)
@@ -35,7 +47,7 @@ def _rows_with_text(source: Iterable[dict[str, str]]) -> Iterator[dict[str, str]
             "source_row": row[""],
             "rating": row["Rating"],
             "department": (row["Department Name"] or "").strip(),
-            "title": (row["Title"] or "").strip(),
+            "title": repair_mojibake((row["Title"] or "").strip()),
             "text": text,
         }
 

@@ -346,8 +346,16 @@ def customer_timeline(
     customer = item.customer
     if customer is None or not member.can(Permission.VIEW_CUSTOMERS):
         return None
+    return customer_history(customer, current_item_id=item.pk, limit=limit)
+
+
+def customer_history(
+    customer: Customer, *, current_item_id: int | None = None, limit: int = TIMELINE_LIMIT
+) -> list[TimelineEntry]:
+    """A customer's timeline (see customer_timeline), for a caller that checked the member may
+    read customers; `current_item_id` marks the item a page is about. Four queries."""
     entries = (
-        _item_entries(customer, item, limit)
+        _item_entries(customer, current_item_id, limit)
         + _answer_entries(customer, limit)
         + _event_entries(customer, limit)
         + _invitation_entries(customer, limit)
@@ -355,7 +363,9 @@ def customer_timeline(
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
-def _item_entries(customer: Customer, item: FeedbackItem, limit: int) -> list[TimelineEntry]:
+def _item_entries(
+    customer: Customer, current_item_id: int | None, limit: int
+) -> list[TimelineEntry]:
     rows = (
         FeedbackItem.objects.filter(organization_id=customer.organization_id, customer=customer)
         .only("id", "channel", "source", "title", "text", "score", "sentiment", "received_at")
@@ -369,7 +379,7 @@ def _item_entries(customer: Customer, item: FeedbackItem, limit: int) -> list[Ti
             row.title or _excerpt(row.text),
             reverse("inbox:detail", args=[row.pk]),
             row.pk,
-            row.pk == item.pk,
+            row.pk == current_item_id,
         )
         for row in rows
     ]

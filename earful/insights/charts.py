@@ -49,7 +49,8 @@ def weekly_score_chart(weeks: Sequence[Week], kind: str) -> SafeString:
     else:
         y_range = None
     points = [(w.start.strftime("%d %b"), w.score) for w in weeks]
-    return line_chart(points, title="Score per week", y_range=y_range)
+    # weekly_series ends with the running week: marked "so far", not read as a dip
+    return line_chart(points, title="Score per week", y_range=y_range, partial_last=True)
 
 
 def weekly_volume_chart(weeks: Sequence[Week]) -> SafeString:
@@ -57,7 +58,7 @@ def weekly_volume_chart(weeks: Sequence[Week]) -> SafeString:
         (w.start.strftime("%d %b"), None if w.responses is None else float(w.responses))
         for w in weeks
     ]
-    return line_chart(points, title="Responses per week")
+    return line_chart(points, title="Responses per week", partial_last=True)
 
 
 def reached_chart(steps: Sequence[Step]) -> SafeString:
@@ -104,24 +105,39 @@ def _linked(href: str | None, body: str) -> str:
     return f'<a href="{escape(href)}">{body}</a>' if href else body
 
 
-def sparkline(values: Sequence[float | None], *, title: str, width: int = 120) -> SafeString:
-    """A small line of weekly values with no axes, the last point marked; None leaves a gap."""
+def sparkline(
+    values: Sequence[float | None], *, title: str, width: int = 120, partial_last: bool = False
+) -> SafeString:
+    """A small line of weekly values with no axes, the last point marked; None leaves a gap.
+    `partial_last`: the last value is the running week, drawn hollow and dashed (so far)."""
     height, pad = 28, 3
     known = [v for v in values if v is not None]
     if not known:
         return mark_safe('<span class="muted">no data</span>')
     high = max(max(known), 1.0)
     step = (width - 2 * pad) / max(len(values) - 1, 1)
-    path, pen_up, last = [], True, ""
+    path, pen_up, last, prev = [], True, "", ""
     for i, value in enumerate(values):
         if value is None:
             pen_up = True
             continue
         x, y = pad + i * step, height - pad - (height - 2 * pad) * value / high
+        if partial_last and i == len(values) - 1:
+            last += (
+                f'<path d="M{prev}L{x:.1f},{y:.1f}" fill="none" stroke="{ACCENT}" '
+                f'stroke-width="1.5" stroke-dasharray="2 2"/>'
+                if prev and not pen_up
+                else ""
+            ) + (
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#fff" stroke="{ACCENT}">'
+                f"<title>This week so far: {value:g}</title></circle>"
+            )
+            break
         path.append(f"{'M' if pen_up else 'L'}{x:.1f},{y:.1f}")
-        pen_up, last = False, f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{ACCENT}"/>'
+        pen_up, prev = False, f"{x:.1f},{y:.1f}"
+        last = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{ACCENT}"/>'
     line = f'<path d="{" ".join(path)}" fill="none" stroke="{ACCENT}" stroke-width="1.5"/>'
-    return _doc(title, width, height, line + last, css="spark")
+    return _doc(title, width, height, (line if path else "") + last, css="spark")
 
 
 def weekly_bars(

@@ -90,8 +90,11 @@ def _survey_overview(organization: Organization, survey: Survey) -> dict[str, An
     if not survey.is_trustee:
         moved = _movement_context(organization, survey, *default_periods())
     recent, baseline = recent_period(trends), baseline_period(trends)
+    score_series = series_of(trends, "all", "score")
     return {
         "trends": trends,
+        # The headline moved, but by no more than chance would explain: the page says so.
+        "score_real": bool(score_series and score_series.direction),
         "findings": findings(trends, base, ids)[:6],
         "parts": change_parts(trends, base, ids),
         "recent": recent,
@@ -112,7 +115,7 @@ def _score_chart(trends: Trends, series: Series | None, survey: Survey) -> Any:
         y_range = (float(SCALES[kind][0]), float(SCALES[kind][1]))
     values = series.weekly if series else [None] * len(trends.weeks)
     points = [(_week_label(w), v) for w, v in zip(trends.weeks, values, strict=True)]
-    return line_chart(points, title="Score per week", y_range=y_range)
+    return line_chart(points, title="Score per week", y_range=y_range, partial_last=True)
 
 
 def _volume_chart(trends: Trends, series: Series | None, base: CommentFilter) -> Any:
@@ -137,7 +140,11 @@ def themes(request: HttpRequest) -> HttpResponse:
     rows = [
         (
             row,
-            charts.sparkline(row.trend.weekly if row.trend else [], title="Comments a week"),
+            charts.sparkline(
+                row.trend.weekly if row.trend else [],
+                title="Comments a week, this week so far last",
+                partial_last=True,
+            ),
             row.link.but(period=recent).url(),
             effect_words(row.trend) if row.trend else "",
         )

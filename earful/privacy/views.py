@@ -93,7 +93,7 @@ def customer_erase(request: HttpRequest, customer_id: int) -> HttpResponse:
     messages.success(
         request, f"Erased: {sum(record.rows.values())} rows in {len(record.rows)} tables."
     )
-    return redirect("customers:list")
+    return redirect("home:customers")
 
 
 @member_required(Permission.VIEW_AUDIT)

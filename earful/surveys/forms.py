@@ -21,7 +21,24 @@ HONEYPOT = "your-website"
 
 
 class SurveyForm(CleanTextFormMixin, forms.Form):
-    title = forms.CharField(max_length=200)
+    """A new survey: a template (or blank) and a title (the template's when left empty)."""
+
+    starter = forms.CharField(max_length=40, required=False)
+    title = forms.CharField(max_length=200, required=False)
+
+    def clean_starter(self) -> str:
+        from earful.surveys.starters import BLANK, BY_KEY
+
+        key = self.cleaned_data["starter"] or BLANK
+        if key != BLANK and key not in BY_KEY:
+            raise forms.ValidationError("Choose one of the templates, or a blank survey.")
+        return key
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starter") == "blank" and not (data.get("title") or "").strip():
+            self.add_error("title", "A blank survey needs a title.")
+        return data
 
 
 class SurveySettingsForm(CleanTextFormMixin, forms.Form):

@@ -6,6 +6,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", builder.survey_list, name="list"),
     path("new/", builder.survey_new, name="new"),
+    path("new/preview/", builder.survey_new_preview, name="new_preview"),
     path("<int:survey_id>/", builder.survey_builder, name="builder"),
     path("<int:survey_id>/questions/", builder.question_add, name="question_add"),
     path(

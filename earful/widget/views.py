@@ -8,6 +8,8 @@ from django.views.decorators.cache import cache_control
 
 from earful.accounts.access import member_required
 from earful.accounts.roles import Permission
+from earful.surveys.localized import LocalizedQuestion
+from earful.surveys.models import Survey
 from earful.widget import selectors, services
 from earful.widget.forms import WidgetSettingsForm
 
@@ -49,5 +51,18 @@ def widget_settings(request: HttpRequest) -> HttpResponse:
             for field, message in exc.errors:
                 form.add_error(field, message)
     base = request.build_absolute_uri("/").rstrip("/")
-    context = {"form": form, "widget": current, "base": base}
+    context = {"form": form, "widget": current, "base": base, **_preview(current.feedback_survey)}
     return render(request, "widget/settings.html", context, status=422 if form.errors else 200)
+
+
+def _preview(survey: Survey | None) -> dict[str, object]:
+    """What the widget's panel shows once opened: the survey's questions, server-rendered
+    (surveys/_preview.html); nothing in it sends an answer."""
+    if survey is None:
+        return {}
+    questions = survey.questions.all()
+    return {
+        "preview_title": survey.title,
+        "preview_intro": "",
+        "preview_questions": [LocalizedQuestion.of(q, survey.default_language) for q in questions],
+    }

@@ -24,6 +24,7 @@ from earful.alerts.models import (
     DeliveryKind,
     DeliveryStatus,
     Destination,
+    RuleKind,
 )
 from earful.alerts.services.digests import ensure_digest
 from earful.alerts.signals import alert_fired
@@ -107,8 +108,14 @@ def _fire_one(
     return alert
 
 
+# Never held for the digest: a public post gathering reach fast cannot wait a day behind a
+# burst of detractor answers.
+URGENT_KINDS = frozenset({RuleKind.VIRAL_RISK})
+
+
 def _queue(alert: Alert, destination: Destination, now: datetime) -> Delivery:
-    status = DeliveryStatus.HELD if _flooded(destination, now) else DeliveryStatus.PENDING
+    held = alert.kind not in URGENT_KINDS and _flooded(destination, now)
+    status = DeliveryStatus.HELD if held else DeliveryStatus.PENDING
     delivery = Delivery.objects.create(
         organization_id=alert.organization_id,
         kind=DeliveryKind.ALERT,

@@ -38,6 +38,13 @@ Finder = Callable[[AlertRule, QuerySet[FeedbackItem], datetime], list[Candidate]
 SURVEY_PREFIX = "survey-response:"
 QUOTE = 500  # characters of a text quoted in an alert
 _LABELS: dict[str, str] = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "rating": "rating"}
+# What a low answer is called on its own scale: only NPS has detractors.
+_LOW_WORDS: dict[str, str] = {
+    "nps": "Detractor",
+    "csat": "Not satisfied",
+    "ces": "Hard work",
+    "rating": "Low rating",
+}
 
 
 def params(rule: AlertRule) -> dict[str, Any]:
@@ -160,7 +167,7 @@ def _detractor(rule: AlertRule, r: Response, said: list[str], p: dict[str, Any])
         text += " No comment (yet)."
     return Candidate(
         dedupe_key=f"response:{r.uid}",
-        summary=f"Detractor: {label} {r.score} on “{r.survey.title}”",
+        summary=f"{_LOW_WORDS.get(kind, 'Low score')}: {label} {r.score} on “{r.survey.title}”",
         text=text,
         response=r,
         details={"score": r.score, "scale": f"{low}-{high}", "kind": kind, "at_most": cut},
@@ -208,10 +215,11 @@ def detractor_items(
             continue
         customer = item.customer
         who = (customer.name or customer.external_id) if customer else (item.author or "Someone")
+        low = f"{_LOW_WORDS.get(kind, 'Low score')}: {_LABELS.get(kind, kind)}"  # type: ignore[arg-type]
         found.append(
             Candidate(
                 dedupe_key=f"item:{item.pk}",
-                summary=f"Detractor: {_LABELS.get(kind, kind)} {item.score}",  # type: ignore[arg-type]
+                summary=f"{low} {item.score}",
                 text=(
                     f"{who} answered {item.score} (of {scale[0]:g}-{scale[1]:g}): at or below "
                     f"the rule's {cut}. They wrote: {quote(item.text)}"

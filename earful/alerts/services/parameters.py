@@ -147,3 +147,21 @@ KIND_DESCRIPTIONS: dict[str, str] = {
         "your rate per hour. Once per post."
     ),
 }
+
+
+def describe_parameters(kind: str, parameters: Mapping[str, Any]) -> str:
+    """The rule's settings as a sentence for people: "Fire at an NPS answer of at most 6;
+    also low CSAT, CES and rating answers." (never `nps_at_most=6, other_scales=True`)."""
+    parts = []
+    for param in PARAMETERS.get(kind, ()):
+        value = parameters.get(param.name, param.default)
+        if param.type is bool:
+            parts.append(param.label if value else f"not {param.label[0].lower()}{param.label[1:]}")
+        elif value is None:
+            parts.append(f"{param.label}: off")
+        else:
+            parts.append(f"{param.label} {_num(value)}")
+    if not parts:
+        return "No settings."
+    sentence = "; ".join([parts[0], *(p[0].lower() + p[1:] for p in parts[1:])])
+    return sentence + "."

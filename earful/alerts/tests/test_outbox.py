@@ -307,3 +307,17 @@ def test_a_chat_digest_lists_every_held_alert_in_whole_lines(org, settings):
     lines = [line for text in sections for line in text.split("\n")]
     assert len(lines) == 59
     assert all(line.startswith("• <http") and line.endswith("”>") for line in lines)
+
+
+def test_a_viral_post_alert_is_sent_at_once_even_past_the_hourly_threshold(org, three_an_hour):
+    from earful.alerts.services.firing import _queue
+
+    destination = email_destination(org)
+    make_rule(org, RuleKind.NEGATIVE_REVIEW, [destination])
+    _reviews(org, 5)  # the threshold reached: the next reviews wait for the digest
+    viral = Alert.objects.create(
+        organization=org, rule=make_rule(org, RuleKind.VIRAL_RISK, [destination]),
+        kind=RuleKind.VIRAL_RISK, dedupe_key="item:viral", fired_at=NOW,
+        summary="A post about you is spreading fast",
+    )  # fmt: skip
+    assert _queue(viral, destination, NOW).status == "pending"

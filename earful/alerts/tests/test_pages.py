@@ -229,3 +229,12 @@ def test_held_alerts_and_their_digest_show_on_the_alerts_page(alice, settings):
     deliver_due(now=NOW + timedelta(days=1))
     html = alice.client.get("/alerts/").content.decode()
     assert html.count("sent in the digest") == 2
+
+
+def test_the_rule_list_says_each_rules_settings_in_words(alice):
+    from earful.alerts.tests.conftest import make_rule
+
+    make_rule(alice.organization, "detractor")
+    html = alice.client.get("/alerts/").content.decode()
+    assert "Fire at an NPS answer of at most 6; also low CSAT, CES and rating answers." in html
+    assert "nps_at_most" not in html

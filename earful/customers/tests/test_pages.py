@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from earful.customers.models import Customer
 from earful.customers.tests.factories import CustomerFactory
-from earful.customers.views import PAGE_SIZE
+from earful.home.views import CUSTOMERS_PER_PAGE as PAGE_SIZE
 
 GOOD = "external_id,email,name,account\ncus_1,ann@x.test,Ann,Acme\ncus_2,bo@x.test,Bo,Acme\n"
 

@@ -178,3 +178,35 @@ def test_it_adds_tickets_reviews_and_posts_once_through_the_importers_writer(db)
     assert again.voices == {"tickets": 0, "reviews": 0, "posts": 0}
     assert Account.objects.filter(is_key=True).exists()
     assert AlertRule.objects.count() == 5  # one of each kind, once
+
+
+def test_the_demo_text_has_no_mojibake():
+    from earful.demo.subset import repair_mojibake
+
+    assert repair_mojibake("the appliquã©s and embroidery") == "the appliqués and embroidery"
+    assert repair_mojibake("AppliquÃ© top") == "Appliqué top"
+    text = (Path(__file__).resolve().parents[1] / "data" / "reviews_subset.csv").read_text()
+    assert "ã©" not in text
+    assert "Ã©" not in text
+
+
+def test_the_banner_names_the_address_served(db, settings):
+    from django.core.management import call_command
+
+    settings.EARFUL_BASE_URL = "http://127.0.0.1:8311"
+    out = io.StringIO()
+    call_command("seed_demo", customers=3, responses=3, stdout=out)
+    assert "http://127.0.0.1:8311/" in out.getvalue()
+
+
+def test_the_base_url_follows_earful_port_when_not_set(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "EARFUL_BASE_URL"}
+    env |= {"EARFUL_PORT": "8311", "EARFUL_DATA_DIR": str(tmp_path)}
+    env |= {"DJANGO_SETTINGS_MODULE": "earful.settings"}
+    code = "from django.conf import settings; print(settings.EARFUL_BASE_URL)"
+    shown = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert shown.stdout.strip() == "http://127.0.0.1:8311"

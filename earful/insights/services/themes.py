@@ -22,7 +22,6 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
-from scipy.optimize import linear_sum_assignment
 
 from earful.accounts.models import Organization
 from earful.feedback.models import FeedbackItem
@@ -193,6 +192,8 @@ class Resolver:
 
 def match_themes(found: Sequence[FoundTheme], stored: Sequence[Theme]) -> dict[int, Theme]:
     """found theme id -> stored theme, one-to-one, where the centroids are close enough."""
+    from scipy.optimize import linear_sum_assignment  # lazy: the CLI starts fast
+
     if not found or not stored:
         return {}
     similarity = np.vstack([f.centroid for f in found]) @ np.vstack([s.vector for s in stored]).T

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats
-
 CONFIDENCE = 0.95
 
 
@@ -27,6 +25,8 @@ def wilson(count: int, n: int, *, confidence: float = CONFIDENCE) -> Proportion:
     Assumes the `n` trials are independent with one common probability. Unlike the textbook
     p ± z·se interval it stays inside [0, 1] and keeps close to its nominal coverage for small
     n and for shares near 0 or 1 (Brown, Cai & DasGupta 2001)."""
+    from scipy import stats  # lazy: the CLI starts fast
+
     if n <= 0:
         return Proportion(count, n, None, None, None)
     if not 0 <= count <= n:

@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
-from scipy import stats
 
 from earful.insights.stats.weekly import Weekly
 
@@ -77,6 +76,8 @@ def score_test(
     min_n: int = MIN_N,
 ) -> WindowTest:
     """Welch's t-test of the recent window's mean against the baseline's (see module doc)."""
+    from scipy import stats  # lazy: the CLI starts fast
+
     first, cut, end = _windows(len(series.weeks), recent, baseline)
     n0, mean0, var0 = series.pooled(first, cut)
     n1, mean1, var1 = series.pooled(cut, end)
@@ -121,6 +122,8 @@ def volume_test(
 def exact_binomial_p(k: int, n: int, p: float) -> float:
     """Two-sided exact binomial p-value: the probability of every outcome no more likely than
     k (as scipy.stats.binomtest, in one vectorised pass)."""
+    from scipy import stats  # lazy: the CLI starts fast
+
     pmf = stats.binom.pmf(np.arange(n + 1), n, p)
     return float(min(1.0, pmf[pmf <= pmf[k] * (1 + 1e-7)].sum()))
 

@@ -13,7 +13,9 @@ from earful.accounts.roles import Permission
 from earful.surveys import selectors, services
 from earful.surveys.forms import QuestionForm, SurveyForm, SurveySettingsForm, TranslationForm
 from earful.surveys.languages import is_language, normalize_language
-from earful.surveys.models import MAX_PUBLISHED_QUESTIONS, Survey
+from earful.surveys.localized import LocalizedQuestion
+from earful.surveys.models import MAX_PUBLISHED_QUESTIONS, Question, Survey
+from earful.surveys.starters import STARTERS, Starter, starter_by_key
 from earful.surveys.validation import missing_translations
 
 
@@ -25,15 +27,44 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 @member_required(Permission.EDIT_SURVEYS)
 def survey_new(request: HttpRequest) -> HttpResponse:
+    """A new survey from a template (NPS, CSAT, CES, after a purchase, after a ticket) or blank;
+    the preview beside the choice is the public page as the template words it."""
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        starter = starter_by_key(form.cleaned_data["starter"])
         survey = services.create_survey(
             organization=request.member.organization,  # type: ignore[attr-defined]
-            title=form.cleaned_data["title"],
+            title=form.cleaned_data["title"] or (starter.title if starter else ""),
+            questions=starter.questions if starter else (),
+            intro=starter.intro if starter else "",
             created_by=request.member,  # type: ignore[attr-defined]
         )
         return redirect("surveys:builder", survey_id=survey.pk)
-    return render(request, "surveys/new.html", {"form": form})
+    chosen = starter_by_key(request.GET.get("starter", "") or form["starter"].value() or "")
+    context = {"form": form, "starters": STARTERS, "chosen": chosen, **_preview_of(chosen)}
+    return render(request, "surveys/new.html", context, status=422 if form.errors else 200)
+
+
+@member_required(Permission.EDIT_SURVEYS)
+def survey_new_preview(request: HttpRequest) -> HttpResponse:
+    """The preview of the template chosen (htmx swaps it in as the choice changes)."""
+    chosen = starter_by_key(request.GET.get("starter", ""))
+    return render(request, "surveys/_preview.html", _preview_of(chosen))
+
+
+def _preview_of(starter: Starter | None, title: str = "") -> dict[str, object]:
+    if starter is None:
+        return {"preview_title": title, "preview_intro": "", "preview_questions": []}
+    questions = [
+        Question(key=q.key, type=q.type, text=q.text, comment=q.comment,
+                 comment_prompt=q.comment_prompt, required=q.required, choices=q.choices)
+        for q in starter.questions
+    ]  # fmt: skip
+    return {
+        "preview_title": title or starter.title,
+        "preview_intro": starter.intro,
+        "preview_questions": [LocalizedQuestion.of(q, "en") for q in questions],
+    }
 
 
 def language_name(code: str) -> str:
@@ -79,6 +110,9 @@ def _builder(
         "too_many": len(questions) > MAX_PUBLISHED_QUESTIONS,
         "has_comment_room": any(q.comment or q.type == "text" for q in questions),
         "public_url": request.build_absolute_uri(f"/s/{survey.public_id}/"),
+        "preview_title": survey.title,
+        "preview_intro": survey.intro,
+        "preview_questions": [LocalizedQuestion.of(q, survey.default_language) for q in questions],
     }
     return render(request, "surveys/builder.html", context, status=status)
 

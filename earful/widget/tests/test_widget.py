@@ -112,6 +112,8 @@ def test_alice_sets_the_allowed_sites_and_the_feedback_survey(alice):
     settings = WidgetSettings.objects.get(organization=alice.organization)
     assert settings.allowed_origins == [SHOP, "https://blog.example"]
     assert f'data-survey="{survey.public_id}"' in page.content.decode()
+    assert "Preview: what a customer sees" in page.content.decode()  # the widget's panel
+    assert "How likely are you to recommend us?" in page.content.decode()
 
 
 def test_a_bad_origin_is_refused_with_the_reason(alice):

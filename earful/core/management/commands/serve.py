@@ -14,13 +14,16 @@ class Command(BaseCommand):
     help = "Serve Earful with gunicorn (static files by whitenoise). Ctrl-C stops it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default=settings.EARFUL_HOST)
+        parser.add_argument("--port", type=int, default=settings.EARFUL_PORT)
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
         url = f"http://{options['host']}:{options['port']}/"
+        # Links the web processes write (alerts, invitations) name the address served, unless
+        # EARFUL_BASE_URL says otherwise (a proxy in front).
+        os.environ.setdefault("EARFUL_BASE_URL", url.rstrip("/"))
         self.stdout.write(self.style.SUCCESS(f"Earful is running at {url}  (Ctrl-C to stop)"))
         gunicorn = shutil.which("gunicorn") or os.path.join(
             os.path.dirname(sys.executable), "gunicorn"

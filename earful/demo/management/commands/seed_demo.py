@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -16,16 +13,14 @@ from rich.progress import Progress, TaskID
 from earful.demo.services import (
     CUSTOMERS,
     RESPONSES,
-    SLUG,
     DemoSlugTaken,
     DemoSummary,
     seed_demo,
 )
-from earful.insights.services.enrichment import enrich_pending, pending_items
+from earful.insights.models import Theme
+from earful.insights.services.enrichment import enrich_pending
 from earful.insights.services.themes import refresh_themes
 from earful.surveys.services.expanding import expand_responses
-
-URL = "http://127.0.0.1:8000/"
 
 
 class _Bars:
@@ -45,7 +40,7 @@ def _box(summary: DemoSummary) -> str:
     owner, analyst = summary.logins
     token = summary.api_token or "shown on the first run only; more on the API tokens page"
     lines = [
-        f"[bold]Open[/]       {URL}",
+        f"[bold]Open[/]       {settings.EARFUL_BASE_URL}/",
         f"[bold]Owner[/]      {owner}",
         f"[bold]Analyst[/]    {analyst}",
         f"[bold]Password[/]   {summary.password}",
@@ -70,49 +65,21 @@ def _counts(summary: DemoSummary) -> str:
     )
 
 
-ANALYSIS_SECONDS = 60  # comments analyzed in the foreground at most this long; then background
-_BACKGROUND = (
-    "import sys; from earful.cli import main; "
-    f"main(['enrich', '--org', '{SLUG}']); sys.exit(main(['refresh-themes', '--org', '{SLUG}']))"
-)
-
-
-def _analyze_comments(summary: DemoSummary, bars: _Bars, seconds: int) -> str:
-    """Writes the answers' feedback items if no worker has yet, then analyzes them (sentiment,
-    hesitancy, themes) for at most `seconds`, so the dashboards show them at once; what is left
-    is analyzed by a background `earful enrich` (then `earful refresh-themes`), and the
-    dashboards show its progress. The themes are found once everything is analyzed."""
+def _analyze_comments(summary: DemoSummary, bars: _Bars) -> str:
+    """Writes the answers' feedback items if no worker has yet, analyzes every one of them
+    (sentiment, hesitancy, the text's embedding) and finds the themes, all before the server
+    starts: the demo is complete when its first page opens. The worker keeps it fresh after."""
     started = time.perf_counter()
     expand_responses()
     report = enrich_pending(
         organization=summary.organization,
         progress=lambda done, total: bars("Analyzing comments", done, total),
-        until=time.monotonic() + seconds,
     )
     line = report.describe(time.perf_counter() - started)
-    left = pending_items(summary.organization).count()
-    if not left:
-        found = refresh_themes(organization=summary.organization)
-        line += f"\nthemes: {found.themes} found, {found.emerging} comments new or emerging"
-    if left:
-        line += (
-            f"; the other {left} are being analyzed in the background (log: "
-            f"{_analyze_in_background()}); the Feedback page shows the progress"
-        )
-    return line
-
-
-def _analyze_in_background() -> Path:
-    log = Path(settings.DATA_DIR) / "demo-analysis.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("ab") as out:
-        subprocess.Popen(
-            [sys.executable, "-c", _BACKGROUND],
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    return log
+    if not report.done and Theme.objects.filter(organization=summary.organization).exists():
+        return line + "\nthemes: unchanged (nothing new to analyze)"  # a rerun of make demo
+    found = refresh_themes(organization=summary.organization, progress=bars)
+    return line + f"\nthemes: {found.themes} found, {found.emerging} comments new or emerging"
 
 
 class Command(BaseCommand):
@@ -121,15 +88,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--customers", type=int, default=CUSTOMERS, help="How many customers")
         parser.add_argument("--responses", type=int, default=RESPONSES, help="How many responses")
-        parser.add_argument(
-            "--analysis-seconds",
-            type=int,
-            default=ANALYSIS_SECONDS,
-            help=(
-                "Analyze the comments for at most this long, then leave the rest to a "
-                f"background process (default {ANALYSIS_SECONDS}; 0: all in the background)"
-            ),
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["customers"] < 1 or options["responses"] < 0:
@@ -144,7 +102,7 @@ class Command(BaseCommand):
                 )
             except DemoSlugTaken as exc:
                 raise CommandError(str(exc)) from exc
-            analysis = _analyze_comments(summary, _Bars(progress), options["analysis_seconds"])
+            analysis = _analyze_comments(summary, _Bars(progress))
         self.stdout.write(_counts(summary))
         self.stdout.write(f"comments: {analysis}")
         self.stdout.write(_box(summary))

@@ -17,7 +17,7 @@ from rich.progress import (
 from earful.accounts.models import Organization
 from earful.ingest import selectors
 from earful.ingest.models import ImportRun, Kind
-from earful.ingest.services.connections import ConnectionInvalid, parse_columns
+from earful.ingest.services.connections import ConnectionInvalid, parse_columns, source_for_kind
 from earful.ingest.services.importing import import_file
 
 SHOWN_REJECTIONS = 20
@@ -49,6 +49,13 @@ class Command(BaseCommand):
         organization = Organization.objects.filter(slug=options["org"]).first()
         if organization is None:
             raise CommandError(f"--org: no organization with slug '{options['org']}'")
+        # Every argument checked before any work or progress bar.
+        if not Path(options["file"]).is_file():
+            raise CommandError(f"--file: {options['file']} does not exist or is not a file")
+        try:
+            source_for_kind(options["source"], self.kind)
+        except ConnectionInvalid as exc:
+            raise CommandError(f"--{exc.field}: {exc.message}") from exc
         columns = self._columns(options)
         columns_shown = (
             SpinnerColumn(),
