@@ -20,6 +20,7 @@ from earful.insights.api import themes_router
 from earful.insights.api_feedback import router as feedback_router
 from earful.insights.api_stats import router as insights_stats_router
 from earful.outreach.api import router as outreach_router
+from earful.perception.api import router as perception_router
 from earful.surveys.api import public_router
 from earful.surveys.api import router as surveys_router
 from earful.widget.api import router as widget_router
@@ -47,6 +48,7 @@ api.add_router("", ingest_router)  # /sources, /imports
 api.add_router("/items", inbox_trends_router)  # /items/trends, before /items/{item_id}
 api.add_router("/items", inbox_router)
 api.add_router("/alert-rules", alerts_router)
+api.add_router("/perception", perception_router)
 api.add_router("/public", public_router, auth=None)
 api.add_router("/public", widget_router, auth=None)
 

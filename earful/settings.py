@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "earful.insights",
     "earful.inbox",
     "earful.alerts",
+    "earful.perception",
     "earful.demo",
 ]
 

@@ -22,5 +22,7 @@ urlpatterns = [
     path("inbox/", include("earful.inbox.urls")),
     path("inbox/trends/", include("earful.inbox.urls_trends")),
     path("alerts/", include("earful.alerts.urls")),
+    path("perception/", include("earful.perception.urls")),
+    path("p/", include("earful.perception.public_urls")),
     path("api/v1/", api.urls),
 ]

@@ -33,6 +33,7 @@ from earful.demo.translations import FRENCH, LANGUAGE
 from earful.demo.voices import plan_voices
 from earful.ingest.services.upserting import upsert_records
 from earful.ingest.sources import get_source
+from earful.perception.demo import seed_perception
 from earful.surveys.models import Response, Survey
 from earful.surveys.services import (
     create_survey,
@@ -249,6 +250,7 @@ def seed_demo(
         planned_total += len(planned)
         surveys.append(survey)
     _demo_alerts(organization, owner)
+    seed_perception(organization=organization, now=now)
     new_voices = _seed_voices(organization, rows, now, voices, progress)
     return DemoSummary(
         organization=organization,
