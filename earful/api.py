@@ -33,6 +33,7 @@ from earful.insights.api_feedback import router as feedback_router
 from earful.insights.api_stats import router as insights_stats_router
 from earful.outreach.api import router as outreach_router
 from earful.outreach.api_policy import router as contact_policy_router
+from earful.perception.api import router as perception_router
 from earful.privacy.api import audit_router, retention_router
 from earful.privacy.api import customers_router as rights_router
 from earful.privacy.api import router as exports_router
@@ -109,6 +110,7 @@ api.add_router("/cases", cases_router)
 api.add_router("/ideas", ideas_router)
 api.add_router("/health", health_router)
 api.add_router("/loyalty", loyalty_router)
+api.add_router("/perception", perception_router)
 api.add_router("/public", public_router, auth=None)
 api.add_router("/public", widget_router, auth=None)
 api.add_router("/public", ideas_public_router, auth=None)

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "earful.privacy",
     "earful.health",
     "earful.home",
+    "earful.perception",
     "earful.demo",
 ]
 

@@ -28,5 +28,7 @@ urlpatterns = [
     path("settings/webhooks/", include("earful.webhooks.urls")),
     path("health/", include("earful.health.urls")),
     path("", include("earful.health.public_urls")),
+    path("perception/", include("earful.perception.urls")),
+    path("p/", include("earful.perception.public_urls")),
     path("api/v1/", api.urls),
 ]

@@ -113,6 +113,12 @@ PAGE_TWINS: dict[str, list[str]] = {
     "home:customers": ["GET /customers"],
     "home:customer": ["GET /customers/{customer_id}", "GET /items"],
     "surveys:new_preview": ["POST /surveys"],
+    "perception:overview": ["GET /perception/rounds"],
+    "perception:round": [
+        "GET /perception/rounds/{round_id}/gap",
+        "PUT /perception/rounds/{round_id}/prediction",
+        "GET /perception/rounds/{round_id}/predictions",
+    ],
     "ideas:index": ["GET /ideas"],
     "ideas:settings": ["PUT /ideas/board"],
     "ideas:idea": ["GET /ideas/{idea_id}", "GET /ideas/{idea_id}/release-note"],
@@ -159,6 +165,7 @@ NOT_STAFF_PAGES = {
     # A customer's loyalty page by signed link, and referral links (redirects).
     "health_public:loyalty",
     "health_public:referral",
+    "perception_links:predict",  # staff without a login, by their link
 }
 
 

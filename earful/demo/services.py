@@ -36,6 +36,7 @@ from earful.health.demo import seed_health
 from earful.ideas.demo import seed_ideas
 from earful.ingest.services.upserting import upsert_records
 from earful.ingest.sources import get_source
+from earful.perception.demo import seed_perception
 from earful.surveys.models import Response, Survey
 from earful.surveys.services import (
     create_survey,
@@ -252,6 +253,7 @@ def seed_demo(
         planned_total += len(planned)
         surveys.append(survey)
     _demo_alerts(organization, owner)
+    seed_perception(organization=organization, now=now)
     new_voices = _seed_voices(organization, rows, now, voices, progress)
     seed_cases(organization=organization, owner=owner, now=now)
     seed_ideas(organization=organization, owner=owner, surveys=surveys, now=now)
