@@ -66,6 +66,7 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path)
     settings["EARFUL_SECRET_KEY"] = "k" * 30 + "-Q9#zv!" + "p" * 20  # the placeholder, filled
     env = {**os.environ, **settings, "EARFUL_DATA_DIR": str(tmp_path)}
     env.pop("EARFUL_TEST_DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     run = subprocess.run(
         [sys.executable, "-c", "from earful.cli import main; main()", "check", "--deploy"],
         env=env,
