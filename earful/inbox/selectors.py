@@ -18,7 +18,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
@@ -50,36 +50,47 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 TIMELINE_LIMIT = 50  # of each kind: items, answers, events, invitations
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
 
 # ------------------------------------------------------------------------------ cursors
 
 
 @dataclass(frozen=True)
 class Cursor:
-    """A place in the list: the received time and id of an item (opaque to clients)."""
+    """A place in the list: the received time and id of an item. Clients see only the id
+    (`encode`), so a cursor never tells an item's exact time (trustee mode); the server looks
+    the time up again (`parse_cursor`)."""
 
     at: datetime
     id: int
 
     def encode(self) -> str:
-        micros = (self.at - _EPOCH) // timedelta(microseconds=1)
-        return base64.urlsafe_b64encode(f"{micros}.{self.id}".encode()).decode().rstrip("=")
+        return base64.urlsafe_b64encode(f"i{self.id}".encode()).decode().rstrip("=")
 
     @classmethod
     def of(cls, item: FeedbackItem) -> Cursor:
         return cls(item.received_at, item.pk)
 
 
-def parse_cursor(text: str) -> Cursor:
-    """ValueError unless `text` is a cursor this module wrote."""
+_NOT_A_CURSOR = "not a cursor from this list: follow the next or previous link"
+
+
+def parse_cursor(text: str, organization: Organization) -> Cursor:
+    """ValueError unless `text` is a cursor this module wrote for an item of `organization`."""
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("ascii")
-        micros, item_id = (int(part) for part in raw.split("."))
-        return Cursor(_EPOCH + timedelta(microseconds=micros), item_id)
-    except (ValueError, binascii.Error, OverflowError):
-        raise ValueError("not a cursor from this list: follow the next or previous link") from None
+        if not raw.startswith("i"):
+            raise ValueError(raw)
+        item_id = int(raw[1:])
+        if not 0 < item_id < 2**62:
+            raise ValueError(raw)
+    except (ValueError, binascii.Error, OverflowError, UnicodeDecodeError):
+        raise ValueError(_NOT_A_CURSOR) from None
+    found = FeedbackItem.objects.filter(organization=organization, pk=item_id).values_list(
+        "received_at", flat=True
+    )[:1]
+    if not found:
+        raise ValueError(_NOT_A_CURSOR)
+    return Cursor(found[0], item_id)
 
 
 # ------------------------------------------------------------------------------ the list
@@ -278,14 +289,16 @@ def _page_before(items: QuerySet[FeedbackItem], before: Cursor, limit: int) -> P
     return page, older, newer
 
 
-def _cursors(params: Mapping[str, Any]) -> tuple[Cursor | None, Cursor | None, Errors]:
+def _cursors(
+    params: Mapping[str, Any], organization: Organization
+) -> tuple[Cursor | None, Cursor | None, Errors]:
     found: dict[str, Cursor | None] = {"after": None, "before": None}
     errors: Errors = []
     for name in found:
         text = params.get(name)
         if isinstance(text, str) and text.strip():
             try:
-                found[name] = parse_cursor(text.strip())
+                found[name] = parse_cursor(text.strip(), organization)
             except ValueError as exc:
                 errors.append((name, str(exc)))
     if found["after"] and found["before"]:
@@ -302,7 +315,7 @@ def find_items(
     cannot be read is named in `errors` and left out. The front doors decide what an error
     means: the page shows it, the API refuses the request."""
     f, errors = parse_filter(params)
-    after, before, cursor_errors = _cursors(params)
+    after, before, cursor_errors = _cursors(params, organization)
     f, named, named_errors = _named(organization, f)
     items, hidden = _hide_few_trustee(organization, filtered_items(organization, f))
     limit = max(1, min(limit, MAX_PAGE_SIZE))

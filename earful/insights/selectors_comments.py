@@ -45,6 +45,7 @@ from earful.insights.selectors_rows import (
 )
 from earful.insights.stats.tiers import LEVELS, latest_tiers
 from earful.surveys.models import Response, Survey, TrustMode
+from earful.surveys.selectors import is_held_back
 from earful.surveys.trust import MIN_GROUP
 
 EMERGING = "emerging"  # theme=emerging: the items that fit no theme yet
@@ -260,6 +261,13 @@ def matching_items(
     )
 
 
+def without_held_back(items: QuerySet[FeedbackItem], organization_id: int) -> QuerySet:
+    """The items less the comments of trustee surveys still under MIN_GROUP responses: their
+    words are shown nowhere until the group is reached (docs/user/trust.md)."""
+    held_back = is_held_back(organization_id)
+    return items.annotate(response_uid=uid_of_item()).filter(~held_back)
+
+
 def _trustee(organization: Organization) -> Exists:
     return Exists(
         Response.objects.filter(
@@ -299,12 +307,15 @@ def list_comments(
     are left out (and counted): so few could point at who wrote them. One query (plus the
     page's own count and rows)."""
     items = matching_items(organization, f, moved_ids=moved_ids)
+    held_back = is_held_back(organization.pk)  # trustee surveys under MIN_GROUP responses
+    held = items.filter(held_back).count()
+    items = items.filter(~held_back)
     trustee = items.filter(_trustee(organization)).count()
     if 0 < trustee < MIN_GROUP:
         items = items.exclude(_trustee(organization))
     else:
         trustee = 0
-    return Comments(with_response(items, organization), trustee)
+    return Comments(with_response(items, organization), held + trustee)
 
 
 def followed_response_ids(

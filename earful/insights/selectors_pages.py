@@ -163,7 +163,12 @@ def theme_weekly(theme: Theme, weeks: list[date]) -> list[float | None]:
 def theme_examples(theme: Theme, *, limit: int = 5) -> list[FeedbackItem]:
     """The theme's most typical items, in the order discovery ranked them. One query."""
     wanted = [int(i) for i in theme.examples[:limit]]
-    found = FeedbackItem.objects.filter(organization_id=theme.organization_id, pk__in=wanted)
+    from earful.insights.selectors_comments import without_held_back
+
+    found = without_held_back(
+        FeedbackItem.objects.filter(organization_id=theme.organization_id, pk__in=wanted),
+        theme.organization_id,
+    )
     by_id = {item.pk: item for item in found}
     return [by_id[i] for i in wanted if i in by_id]
 

@@ -30,9 +30,11 @@ def list_themes(organization: Organization) -> list[ThemeCard]:
         )
     )
     wanted = {item_id for theme in themes for item_id in theme.examples}
-    items = FeedbackItem.objects.filter(organization=organization, pk__in=wanted).only(
-        "id", "text", "channel", "received_at"
-    )
+    from earful.insights.selectors_comments import without_held_back
+
+    items = without_held_back(
+        FeedbackItem.objects.filter(organization=organization, pk__in=wanted), organization.pk
+    ).only("id", "text", "channel", "received_at")
     by_id = {item.pk: item for item in items}
     return [ThemeCard(theme, [by_id[i] for i in theme.examples if i in by_id]) for theme in themes]
 

@@ -13,6 +13,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from earful.accounts.models import Member, Organization
+from earful.core.text import TextInvalid, clean_text
 from earful.customers.models import Customer
 from earful.feedback.models import Channel, FeedbackItem
 from earful.feedback.services import record_feedback
@@ -40,15 +41,23 @@ def board_for(organization: Organization) -> Board:
     return board
 
 
+def _edge_text(field: str, text: str) -> str:
+    """The text rule every door applies (core.text): no NULs or lone surrogates, NFC."""
+    try:
+        return clean_text(text or "", field=field)
+    except TextInvalid as exc:
+        raise IdeasInvalid([(field, exc.reason)]) from exc
+
+
 def _clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = " ".join(_edge_text("title", title).split())
     if not TITLE[0] <= len(title) <= TITLE[1]:
         raise IdeasInvalid([("title", f"between {TITLE[0]} and {TITLE[1]} characters")])
     return title
 
 
 def _clean_text(field: str, text: str, low: int, high: int) -> str:
-    text = (text or "").strip()
+    text = _edge_text(field, text).strip()
     if not low <= len(text) <= high:
         what = f"at most {high} characters" if low == 0 else f"between {low} and {high} characters"
         raise IdeasInvalid([(field, what)])

@@ -4,6 +4,7 @@ organization's items; trustee surveys' items never name anyone."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from datetime import timedelta
@@ -77,10 +78,10 @@ def test_a_page_costs_the_same_queries_for_5_or_50_rows(alice, django_assert_max
         many, html = queries(alice.client, PAGE)
     assert len(ids_on(html)) == 50
     assert many == few
-    with django_assert_max_num_queries(8):  # sign-in 3, trustee check, page, form 2
+    with django_assert_max_num_queries(9):  # sign-in 3, trustee check, cursor, page, form 2
         later, html = queries(alice.client, link(html, "next"))
     assert len(ids_on(html)) == 25
-    assert later == few
+    assert later == few + 1  # the cursor names an item; its time is looked up again
 
 
 def test_the_api_costs_the_same_queries_whatever_the_page_size(alice):
@@ -158,8 +159,19 @@ def test_a_cursor_from_another_organization_shows_only_your_own_items(alice, cha
         make_item(alice.organization, f"A {i}", ago=timedelta(minutes=i))
     mine = make_item(charlie.organization, "B", ago=timedelta(days=1))
     cursor = alice.api.get(API, {"limit": 2}).json()["next_cursor"]
-    body = charlie.api.get(API, {"after": cursor}).json()
-    assert [i["id"] for i in body["items"]] == [mine.pk]
+    refused = charlie.api.get(API, {"after": cursor})
+    assert refused.status_code == 422  # the same answer as for a made-up cursor
+    assert refused.json()["detail"][0]["field"] == "after"
+    assert [i["id"] for i in charlie.api.get(API).json()["items"]] == [mine.pk]
+
+
+def test_a_cursor_tells_no_item_time(alice):
+    for i in range(3):
+        make_item(alice.organization, f"A {i}", ago=timedelta(minutes=i))
+    cursor = alice.api.get(API, {"limit": 1}).json()["next_cursor"]
+    decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    assert decoded.startswith("i")
+    assert decoded[1:].isdigit()  # an item id, nothing else
 
 
 def test_a_viewer_gets_403_for_the_inbox_and_a_signed_out_visitor_signs_in(
