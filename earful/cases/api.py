@@ -141,7 +141,7 @@ def list_commitments(
     return [commitment_out(r) for r in rows]
 
 
-@router.post("/commitments", response={201: CommitmentOut, 422: ErrorOut})
+@router.post("/commitments", response={201: CommitmentOut, 404: ErrorOut, 422: ErrorOut})
 def make_commitment(request: HttpRequest, payload: CommitmentIn) -> tuple[int, dict[str, Any]]:
     """`due_local` is the customer's wall-clock time ("tomorrow 10:00" where they are)."""
     member = api_member(request, WORK)

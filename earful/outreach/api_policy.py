@@ -15,26 +15,26 @@ from earful.outreach.models import OutreachPolicy
 router = Router(tags=["outreach"])
 
 
-class PolicyOut(Schema):
+class ContactPolicyOut(Schema):
     cooldown_days: int = Field(description="No message within this many days of the last one")
     cap_messages: int = Field(description="At most this many messages ...")
     cap_window_days: int = Field(description="... in this many days")
 
 
-class PolicyIn(Schema):
+class ContactPolicyIn(Schema):
     cooldown_days: int = Field(7, ge=0, le=365)
     cap_messages: int = Field(4, ge=1, le=100)
     cap_window_days: int = Field(30, ge=1, le=365)
 
 
-@router.get("", response=PolicyOut)
+@router.get("", response=ContactPolicyOut)
 def get_policy(request: HttpRequest) -> OutreachPolicy:
     member = api_member(request, Permission.VIEW_DASHBOARDS)
     return selectors.policy_for(member.organization)
 
 
-@router.put("", response={200: PolicyOut, 422: ErrorOut})
-def put_policy(request: HttpRequest, payload: PolicyIn) -> OutreachPolicy:
+@router.put("", response={200: ContactPolicyOut, 422: ErrorOut})
+def put_policy(request: HttpRequest, payload: ContactPolicyIn) -> OutreachPolicy:
     member = api_member(request, Permission.EDIT_SURVEYS)
     try:
         return services.update_contact_policy(organization=member.organization, **payload.dict())

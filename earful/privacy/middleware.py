@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 
 from earful.accounts.models import Member
@@ -37,7 +38,11 @@ def _sent(request: HttpRequest) -> dict[str, Any]:
         except ValueError:
             return {}
         return parsed if isinstance(parsed, dict) else {"body": parsed}
-    return {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    try:
+        posted = request.POST
+    except (MultiPartParserError, RawPostDataException, ValueError):
+        return {}  # a body Django could not read: the view answered 400 already
+    return {k: v for k, v in posted.items() if k != "csrfmiddlewaretoken"}
 
 
 def _target(request: HttpRequest) -> str:
