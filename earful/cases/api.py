@@ -75,7 +75,7 @@ def list_cases(request: HttpRequest, params: Query[QueueParams]) -> list[dict[st
     return [_case_out(r.case, r.due) for r in rows]
 
 
-@router.post("", response={201: CaseDetailOut, 422: ErrorOut})
+@router.post("", response={201: CaseDetailOut, 404: ErrorOut, 422: ErrorOut})
 def open_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, Any]]:
     """By hand from a customer, a feedback item or an alert; attaches to the open case of the
     same customer and cause when there is one."""
