@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, UploadedFile
@@ -37,6 +38,20 @@ class CustomerPage(Schema):
     items: list[CustomerOut]
 
 
+def _csv_import(
+    file: UploadedFile, read: Any, run: Any, organization: Any, skip_invalid: bool
+) -> tuple[int, dict]:
+    """The one shape of the three CSV uploads: read the file, run the import, answer 200 with
+    the report when it applied, 422 with it when it did not (or a bad file: 422 `file`)."""
+    stream = io.TextIOWrapper(file.file, encoding="utf-8-sig")  # type: ignore[type-var]
+    try:
+        report = run(organization=organization, rows=read(stream), skip_invalid=skip_invalid)
+    except services.CsvInvalid as exc:
+        raise ApiInvalid([("file", str(exc).removeprefix("file: "))]) from exc
+    body = {**report.__dict__, "rejected": report.rejected_rows}
+    return (200 if report.applied else 422), body
+
+
 @router.get("", response=CustomerPage)
 def list_customers(request: HttpRequest, params: Query[ListParams]) -> dict:
     member = api_member(request, Permission.VIEW_CUSTOMERS)
@@ -65,17 +80,13 @@ def import_customers(
 ) -> tuple[int, dict]:
     """Upload a CSV (multipart field `file`). All-or-nothing unless `skip_invalid=true`."""
     member = api_member(request, Permission.IMPORT_CUSTOMERS)
-    stream = io.TextIOWrapper(file.file, encoding="utf-8-sig")  # type: ignore[type-var]
-    try:
-        report = services.import_customers(
-            organization=member.organization,
-            rows=services.read_customer_csv(stream),
-            skip_invalid=skip_invalid,
-        )
-    except services.CsvInvalid as exc:
-        raise ApiInvalid([("file", str(exc).removeprefix("file: "))]) from exc
-    body = {**report.__dict__, "rejected": report.rejected_rows}
-    return (200 if report.applied else 422), body
+    return _csv_import(
+        file,
+        services.read_customer_csv,
+        services.import_customers,
+        member.organization,
+        skip_invalid,
+    )
 
 
 # After /import: a path parameter declared first would capture "import" (405 on POST).
@@ -112,17 +123,9 @@ def import_events(
 ) -> tuple[int, dict]:
     """Upload a CSV of events (customer, name, occurred_at, key). All-or-nothing by default."""
     member = api_member(request, Permission.IMPORT_CUSTOMERS)
-    stream = io.TextIOWrapper(file.file, encoding="utf-8-sig")  # type: ignore[type-var]
-    try:
-        report = services.import_events(
-            organization=member.organization,
-            rows=services.read_event_csv(stream),
-            skip_invalid=skip_invalid,
-        )
-    except services.CsvInvalid as exc:
-        raise ApiInvalid([("file", str(exc).removeprefix("file: "))]) from exc
-    body = {**report.__dict__, "rejected": report.rejected_rows}
-    return (200 if report.applied else 422), body
+    return _csv_import(
+        file, services.read_event_csv, services.import_events, member.organization, skip_invalid
+    )
 
 
 @orders_router.post("", response={200: EventOut, 201: EventOut, 422: ErrorOut})
@@ -147,14 +150,6 @@ def import_orders(
     """Upload an order history CSV (order_id, customer, occurred_at, amount, type?).
     Idempotent per order id; new customers are created. All-or-nothing by default."""
     member = api_member(request, Permission.IMPORT_CUSTOMERS)
-    stream = io.TextIOWrapper(file.file, encoding="utf-8-sig")  # type: ignore[type-var]
-    try:
-        report = services.import_orders(
-            organization=member.organization,
-            rows=services.read_order_csv(stream),
-            skip_invalid=skip_invalid,
-        )
-    except services.CsvInvalid as exc:
-        raise ApiInvalid([("file", str(exc).removeprefix("file: "))]) from exc
-    body = {**report.__dict__, "rejected": report.rejected_rows}
-    return (200 if report.applied else 422), body
+    return _csv_import(
+        file, services.read_order_csv, services.import_orders, member.organization, skip_invalid
+    )
